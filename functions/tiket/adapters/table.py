@@ -1,0 +1,71 @@
+"""The one DynamoDB table of TIKet: its keys, its indexes, and which item lives where.
+
+Single-table design. Every access pattern of the product is a GetItem or a Query;
+nothing on a request path or in the sweep ever Scans.
+
+| item            | pk                    | sk                      | index keys (sparse)                      |
+|-----------------|-----------------------|-------------------------|------------------------------------------|
+| ticket          | ``T#<number>``        | ``META``                | due, list (while open), month, assignee  |
+| history entry   | ``T#<number>``        | ``H#<utc-iso>#<seq>``   |                                          |
+| breach          | ``T#<number>``        | ``B#<step>``            |                                          |
+| tracking token  | ``TRACK#<sha256>``    | ``TRACK``               |                                          |
+| year counter    | ``COUNTER#<year>``    | ``COUNTER``             |                                          |
+| idempotency key | ``IDEM#<sha256>``     | ``IDEM``                | (ttl)                                    |
+| token nonce     | ``NONCE#<nonce>``     | ``NONCE``               | (ttl)                                    |
+| sign-in link    | ``LOGIN#<nonce>``     | ``LOGIN``               | (ttl)                                    |
+| staff member    | ``STAFF#<email>``     | ``STAFF``               | list (``ROLE#<role>`` while active)      |
+| sign-in record  | ``STAFF#<email>``     | ``SIGNIN#<utc-iso>``    |                                          |
+| outbox email    | ``MAIL#<id>``         | ``MAIL``                | due (``MAIL`` while pending)             |
+| rate window     | ``RATE#<scope>#<key>``| ``W#<window start>``    | (ttl)                                    |
+
+Indexes (all project every attribute; all are sparse: an item is in an index only while it
+carries that index's keys):
+
+- ``due``: ``due_pk`` = ``TICKET`` | ``MAIL``, ``due_sk`` = ``<utc-iso>#<id>``. For a ticket,
+  the next instant the sweep must look at it (its current step's due time, a survey reminder,
+  the auto-close); removed while nothing is due (closed, cancelled, on hold, breach already
+  recorded). For an email, its next send attempt; removed once sent or failed.
+  The sweep reads ``due_pk = X AND due_sk <= now``, so its cost follows what is due.
+- ``list``: ``list_pk`` = ``OPEN`` (open tickets, ``list_sk`` = ``<created-utc>#<number>``, the
+  staff queue) | ``ROLE#<role>`` (active staff, ``list_sk`` = email).
+- ``month``: ``month_pk`` = ``M#<yyyy-mm>`` (month of creation, Asia/Jakarta),
+  ``month_sk`` = ``<created-utc>#<number>``. Reports and exports read a period month by month.
+- ``assignee``: ``assignee_pk`` = ``A#<email>``, ``assignee_sk`` = ``<created-utc>#<number>``;
+  every ticket a staff member holds or held as (repair) assignee.
+
+Expiring items carry ``ttl`` (epoch seconds); code checks expiry itself since TTL deletion lags.
+"""
+
+INDEXES = {
+    "due": ("due_pk", "due_sk"),
+    "list": ("list_pk", "list_sk"),
+    "month": ("month_pk", "month_sk"),
+    "assignee": ("assignee_pk", "assignee_sk"),
+}
+
+
+def table_definition(table_name: str) -> dict:
+    """Keyword arguments for ``CreateTable``; ``infra/`` declares the same (a test compares)."""
+    attributes = {"pk", "sk"} | {name for pair in INDEXES.values() for name in pair}
+    return {
+        "TableName": table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [
+            {"AttributeName": name, "AttributeType": "S"} for name in sorted(attributes)
+        ],
+        "KeySchema": [
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": index,
+                "KeySchema": [
+                    {"AttributeName": hash_key, "KeyType": "HASH"},
+                    {"AttributeName": range_key, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for index, (hash_key, range_key) in INDEXES.items()
+        ],
+    }

@@ -1,0 +1,173 @@
+"""The ticket and what happens to it, as plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from tiket.domain.standards import STEP_ORDER, StepRecord
+
+OPEN_STATUSES = frozenset(
+    {"new", "acknowledged", "in_progress", "referred", "in_repair", "on_hold"}
+)
+FINAL_STATUSES = frozenset({"closed", "cancelled"})
+ALL_STATUSES = (
+    "new",
+    "acknowledged",
+    "in_progress",
+    "referred",
+    "in_repair",
+    "on_hold",
+    "resolved",
+    "closed",
+    "cancelled",
+)
+
+
+@dataclass(frozen=True)
+class Requester:
+    name: str
+    email: str
+    unit: str
+    location: str
+    nip: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a staff member (email, name, role), the requester, or the system."""
+
+    email: str | None
+    name: str
+    role: str  # tik | rt | supervisor | admin | requester | system
+
+    @staticmethod
+    def system() -> Actor:
+        return Actor(email=None, name="TIKet", role="system")
+
+
+@dataclass(frozen=True)
+class Staff:
+    email: str
+    name: str
+    role: str
+    active: bool = True
+
+    def as_actor(self) -> Actor:
+        return Actor(email=self.email, name=self.name, role=self.role)
+
+
+@dataclass(frozen=True)
+class Survey:
+    answers: dict[str, int]
+    suggestion: str
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class Ticket:
+    number: str
+    status: str
+    version: int
+    created_at: datetime
+    requester: Requester
+    category: str
+    subject: str
+    description: str
+    asset_tag: str | None = None
+    # Bearer secret of the requester's tracking link: put in their emails, never shown to staff.
+    track_token: str | None = None
+    steps: tuple[StepRecord, ...] = ()
+    # Who holds the ticket: the ICT staff member who acknowledged it, and for the facilities
+    # path the facilities staff member who accepted the repair.
+    assignee: str | None = None
+    assignee_name: str | None = None
+    repair_assignee: str | None = None
+    repair_assignee_name: str | None = None
+    path: str | None = None  # "tik" (handled directly) | "rt" (referred), set at diagnosis
+    diagnosis: str | None = None
+    estimate_minutes: int | None = None
+    resolution: str | None = None
+    hold_reason: str | None = None
+    held_from: str | None = None
+    cancel_reason: str | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    survey: Survey | None = None
+    # Written outside the transition path, never by it (see adapters/store.py):
+    notified_at: datetime | None = None  # first new-request email to ICT staff sent
+    breaches: frozenset[str] = frozenset()  # steps whose breach is recorded
+    survey_reminded_at: datetime | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def step(self, name: str) -> StepRecord | None:
+        for record in self.steps:
+            if record.step == name:
+                return record
+        return None
+
+    def current_step(self) -> StepRecord | None:
+        """The open step being timed, if any (``notify`` runs beside the others)."""
+        for record in reversed(self.steps):
+            if record.step != "notify" and record.open:
+                return record
+        return None
+
+    def with_step(self, record: StepRecord) -> Ticket:
+        others = tuple(r for r in self.steps if r.step != record.step)
+        ordered = sorted((*others, record), key=lambda r: STEP_ORDER.index(r.step))
+        return replace(self, steps=tuple(ordered))
+
+    def holder(self) -> str | None:
+        """The staff member who may resolve, hold or resume now."""
+        stage = self.held_from if self.status == "on_hold" else self.status
+        if stage == "in_repair":
+            return self.repair_assignee
+        if stage in ("acknowledged", "in_progress"):
+            return self.assignee
+        return None
+
+    def steps_with_dispatch(self) -> tuple[StepRecord, ...]:
+        """Steps with the ``notify`` step completed from ``notified_at``."""
+        notify = self.step("notify")
+        if notify is None or self.notified_at is None or not notify.open:
+            return self.steps
+        return self.with_step(replace(notify, done_at=self.notified_at)).steps
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    action: str
+    from_status: str | None
+    to_status: str
+    actor: Actor
+    note: str = ""
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class Notice:
+    """An email the domain wants sent; the service picks addresses, links and words.
+
+    ``to`` is "requester", "actor", "assignee", "pool:<role>" or "role:<role>";
+    ``actions`` are the action links the recipient gets (for the ticket's new version).
+    """
+
+    kind: str
+    to: str
+    actions: tuple[str, ...] = ()
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a transition produces; the store commits all of it in one transaction."""
+
+    ticket: Ticket
+    history: HistoryEntry
+    notices: tuple[Notice, ...] = ()

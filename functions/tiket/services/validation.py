@@ -1,0 +1,184 @@
+"""Input shapes of the public API (pydantic), with every rejection turned into a field
+message of the catalogue. The same models give the OpenAPI document its schemas."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from tiket.domain.errors import ValidationFailed
+from tiket.messages import Msg
+
+LIMITS = {
+    "name": 100,
+    "email": 254,
+    "nip": 18,
+    "phone": 30,
+    "unit": 150,
+    "location": 150,
+    "category": 40,
+    "asset_tag": 64,
+    "subject": 150,
+    "description": 5000,
+    "suggestion": 1000,
+}
+NIP = re.compile(r"\d{18}")
+PHONE = re.compile(r"[0-9+ ]{5,30}")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SINGLE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _limit(field: str):
+    return Field(max_length=LIMITS[field])
+
+
+class TicketForm(BaseModel):
+    """Body of ``POST /api/tickets``. Unknown fields are ignored: nothing in the body can
+    set a status, an assignee or a number."""
+
+    model_config = ConfigDict(extra="ignore", strict=True, str_strip_whitespace=True)
+
+    name: Annotated[str, _limit("name")]
+    email: Annotated[str, _limit("email")]
+    nip: Annotated[str | None, _limit("nip")] = None
+    phone: Annotated[str | None, _limit("phone")] = None
+    unit: Annotated[str, _limit("unit")]
+    location: Annotated[str, _limit("location")]
+    category: Annotated[str, _limit("category")]
+    asset_tag: Annotated[str | None, _limit("asset_tag")] = None
+    subject: Annotated[str, _limit("subject")]
+    description: Annotated[str, _limit("description")]
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_blank_no_controls(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None:
+            return None
+        if value == "":
+            if cls.model_fields[info.field_name].is_required():
+                raise PydanticCustomError("required", "required")
+            return None
+        pattern = CONTROL if info.field_name == "description" else SINGLE_LINE_CONTROL
+        # Line breaks are allowed only in the description; elsewhere they are stored
+        # folded to spaces, since these values go into email headers and one-line cells.
+        if info.field_name != "description":
+            value = " ".join(value.replace("\r", " ").replace("\n", " ").split())
+        if pattern.search(value):
+            raise PydanticCustomError("control_chars", "control characters")
+        return value
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        try:
+            return validate_email(value, check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise PydanticCustomError("email", "invalid email") from None
+
+    @field_validator("nip")
+    @classmethod
+    def _nip(cls, value: str | None) -> str | None:
+        if value is not None and not NIP.fullmatch(value):
+            raise PydanticCustomError("nip", "invalid nip")
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value is not None and not PHONE.fullmatch(value):
+            raise PydanticCustomError("phone", "invalid phone")
+        return value
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, value: str, info: ValidationInfo) -> str:
+        allowed = (info.context or {}).get("categories", ())
+        if value not in allowed:
+            raise PydanticCustomError("category", "unknown category")
+        return value
+
+
+UNSUR_CODES = tuple(f"u{i}" for i in range(1, 10))
+Answer = Annotated[StrictInt, Field(ge=1, le=4)]
+
+
+class SurveyAnswers(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    u1: Answer
+    u2: Answer
+    u3: Answer
+    u4: Answer
+    u5: Answer
+    u6: Answer
+    u7: Answer
+    u8: Answer
+    u9: Answer
+
+
+class SurveyForm(BaseModel):
+    """Body of ``POST /api/track/<token>/survey``."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    answers: SurveyAnswers
+    suggestion: Annotated[str | None, _limit("suggestion")] = None
+
+    @field_validator("suggestion")
+    @classmethod
+    def _suggestion(cls, value: str | None) -> str | None:
+        if value is not None and CONTROL.search(value):
+            raise PydanticCustomError("control_chars", "control characters")
+        return value.strip() if value else None
+
+
+def _message(error: dict) -> Msg:
+    kind = error["type"]
+    context = error.get("ctx") or {}
+    location = error["loc"]
+    if location and location[0] == "answers" and len(location) > 1:
+        if kind == "extra_forbidden":
+            return Msg("field.choice", {"choices": ", ".join(UNSUR_CODES)})
+        return Msg("field.required") if kind == "missing" else Msg("survey.invalid_answer")
+    simple = {
+        "missing": "field.required",
+        "required": "field.required",
+        "string_type": "field.text",
+        "control_chars": "field.control_chars",
+        "email": "field.email",
+        "nip": "field.nip",
+        "phone": "field.phone",
+        "category": "field.category",
+        "model_type": "field.object",
+        "dict_type": "field.object",
+        "model_attributes_type": "field.object",
+    }
+    if kind == "string_too_long":
+        return Msg("field.too_long", {"max": context.get("max_length")})
+    return Msg(simple.get(kind, "field.text"))
+
+
+def parse(model: type[BaseModel], data: Any, **context: Any) -> BaseModel:
+    """Validate ``data``; raise ``ValidationFailed`` with one message per field."""
+    if not isinstance(data, dict):
+        raise ValidationFailed({}, Msg("field.object"))
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as error:
+        fields: dict[str, Msg] = {}
+        for item in error.errors():
+            name = ".".join(str(part) for part in item["loc"]) or "body"
+            fields.setdefault(name, _message(item))
+        raise ValidationFailed(fields) from None

@@ -1,0 +1,88 @@
+"""The pages behind the email links (PRODUCT.md §7 ``/actions/<token>``).
+
+GET (and HEAD) only show what the link will do: mail scanners and previews open links.
+POST does it, from the page's form or as JSON. Tokens never reach a log line."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, render_template, request
+
+from tiket.domain.errors import ValidationFailed
+from tiket.domain.lifecycle import status_text
+from tiket.messages import ACTIONS, label
+from tiket.services.views import ticket_detail, ticket_summary
+from tiket.web.errors import json_response
+from tiket.web.http import json_body, lang, services, wants_json
+
+bp = Blueprint("actions", __name__, url_prefix="/actions")
+
+
+def _ticket_json(ticket, language: str) -> dict:
+    zone = services().calendar.zone
+    return {**ticket_summary(ticket, zone, language), **ticket_detail(ticket, zone, staff=True)}
+
+
+def _form() -> dict:
+    if request.mimetype == "application/json":
+        body = json_body()
+        return body if isinstance(body, dict) else {}
+    return request.form.to_dict()
+
+
+@bp.get("/<token>")
+def show(token: str):
+    view = services().actions.inspect(token)
+    g.ticket, g.action = view.ticket.number, view.claim.action
+    language = lang()
+    if wants_json():
+        return json_response(
+            {
+                "action": view.claim.action,
+                "action_label": label(ACTIONS, view.claim.action, language),
+                "ticket": _ticket_json(view.ticket, language),
+                "fields": list(view.fields),
+                "recipient": {"name": view.staff.name, "role": view.staff.role},
+                "expires_at": view.claim.expires_at.isoformat(),
+            },
+            200,
+        )
+    return _page("action.html", view=view, token=token, errors={}, values={})
+
+
+@bp.post("/<token>")
+def perform(token: str):
+    s = services()
+    form = _form()
+    try:
+        done = s.actions.perform(token, form)
+    except ValidationFailed as error:
+        if wants_json():
+            raise
+        view = s.actions.inspect(token)
+        errors = {name: msg.render(lang()) for name, msg in error.fields.items()}
+        return _page("action.html", 400, view=view, token=token, errors=errors, values=form)
+    g.ticket, g.action = done.ticket.number, done.action
+    language = lang()
+    next_urls = {action: s.links.action_url(tok) for action, tok in done.next_tokens.items()}
+    if wants_json():
+        return json_response(
+            {"ok": True, "ticket": _ticket_json(done.ticket, language), "next": next_urls}, 200
+        )
+    return _page(
+        "action_done.html",
+        done=done,
+        status_label=status_text(done.ticket.status, language),
+        next_urls=next_urls,
+    )
+
+
+@bp.post("/<token>/resend")
+def resend(token: str):
+    sent_to = services().actions.resend(token)
+    if wants_json():
+        return json_response({"ok": True, "sent_to": sent_to}, 202)
+    return _page("action_resent.html", 202, sent_to=sent_to)
+
+
+def _page(template: str, status: int = 200, **context):
+    return render_template(template, lang=lang(), **context), status

@@ -1,0 +1,81 @@
+"""Public JSON API (PRODUCT.md §7): health, options, filing a request, tracking, survey."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, request
+
+from tiket.domain.standards import STEP_ORDER
+from tiket.messages import CATEGORIES, SKM_QUESTIONS, SKM_UNSUR, STEPS, label
+from tiket.services.validation import LIMITS
+from tiket.web.errors import json_response
+from tiket.web.http import client, json_body, lang, services
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.get("/health")
+def health():
+    return {"status": "ok"}
+
+
+@bp.get("/options")
+def options():
+    s = services()
+    language = lang()
+    settings = s.settings
+    standards = settings.standards
+    response = json_response(
+        {
+            "unit_name": settings.unit_name,
+            "categories": [
+                {"code": code, "label": label(CATEGORIES, code, language)}
+                for code in settings.categories
+            ],
+            "standards": [
+                {**row, "label": label(STEPS, row["step"], language)} for row in standards.as_list()
+            ],
+            "steps": list(STEP_ORDER),
+            "office_hours": [
+                {"weekday": day, "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
+                for day, (start, end) in sorted(settings.office_hours.items())
+            ],
+            "timezone": settings.timezone,
+            "skm": [
+                {
+                    "code": code,
+                    "name": name,
+                    "question": SKM_QUESTIONS[code],
+                    "labels": list(labels),
+                }
+                for code, (name, labels) in SKM_UNSUR.items()
+            ],
+            "limits": LIMITS,
+        },
+        200,
+    )
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.post("/tickets")
+def file_ticket():
+    s = services()
+    body = json_body()
+    s.rate_limiter.check("tickets", client())
+    filed = s.intake.file(body, request.headers.get("Idempotency-Key"))
+    g.ticket = filed.number
+    return json_response(filed.as_json(), 201 if filed.created else 200)
+
+
+@bp.get("/track/<token>")
+def track(token: str):
+    view = services().tracking.view(token, lang())
+    g.ticket = view["number"]
+    return json_response(view, 200)
+
+
+@bp.post("/track/<token>/survey")
+def survey(token: str):
+    ticket = services().tracking.submit_survey(token, json_body())
+    g.ticket = ticket.number
+    return json_response({"number": ticket.number, "status": ticket.status}, 201)

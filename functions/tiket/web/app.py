@@ -1,0 +1,96 @@
+"""The Flask application factory: one app for the API, the action pages and the staff API;
+local-only routes are registered only when the settings allow it (never in production)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import timedelta
+
+from flask import Flask, g, request
+
+from tiket import config, messages
+from tiket.adapters.observability import configure_logging, log_event
+from tiket.domain.lifecycle import ACTION_FIELDS
+from tiket.services.context import Services, build_services
+from tiket.web import errors, security
+
+
+def create_app(settings: config.Settings | None = None, services: Services | None = None) -> Flask:
+    settings = settings or (services.settings if services else config.from_env())
+    services = services or build_services(settings)
+    configure_logging()
+
+    app = Flask(__name__)
+    keys = list(services.signer._keys)  # newest last, as itsdangerous wants them
+    app.config.update(
+        SECRET_KEY=keys[-1],
+        SECRET_KEY_FALLBACKS=keys[:-1],
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        SESSION_COOKIE_NAME="tiket_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.production,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False
+    app.extensions["tiket"] = services
+
+    from tiket.web.actions import bp as actions_bp
+    from tiket.web.api import bp as api_bp
+    from tiket.web.staff import bp as staff_bp
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(actions_bp)
+    if settings.dev_routes and not settings.production:
+        from tiket.web.dev import bp as dev_bp
+
+        app.register_blueprint(dev_bp)
+
+    app.jinja_env.globals.update(
+        t=messages.t,
+        label=messages.label,
+        format_datetime=messages.format_datetime,
+        format_minutes=messages.format_minutes,
+        CATALOGUE=messages.CATALOGUE,
+        STATUS=messages.STATUS,
+        ACTIONS=messages.ACTIONS,
+        STEPS=messages.STEPS,
+        ROLES=messages.ROLES,
+        CATEGORIES=messages.CATEGORIES,
+        public_url=services.links.base,
+        links=services.links,
+        fields_of=ACTION_FIELDS.get,
+        max_estimate=settings.standards.handle_cap,
+    )
+    errors.register(app)
+    security.register(app, settings)
+
+    @app.before_request
+    def _start() -> None:
+        g.started = time.perf_counter()
+        context = request.environ.get("lambda.context")
+        g.request_id = getattr(context, "aws_request_id", None) or uuid.uuid4().hex
+
+    @app.after_request
+    def _log(response):
+        # One line per request; the route pattern, never the URL (it may hold a token).
+        rule = request.url_rule.rule if request.url_rule else "<unmatched>"
+        log_event(
+            "request",
+            request_id=g.get("request_id"),
+            method=request.method,
+            route=rule,
+            status=response.status_code,
+            latency_ms=round(
+                (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1
+            ),
+            ticket=g.get("ticket"),
+            action=g.get("action"),
+        )
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        return response
+
+    return app

@@ -1,0 +1,103 @@
+"""Local-stack-only routes: the outbox viewer, the sweep at a chosen time, and site/ served
+beside the API (production serves site/ from S3/CloudFront). Never registered in production."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import datetime
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+)
+
+from tiket.adapters.clock import FixedClock
+from tiket.domain.errors import BadRequest
+from tiket.messages import Msg
+from tiket.web.errors import json_response
+from tiket.web.http import lang, services, wants_json
+
+bp = Blueprint("dev", __name__)
+LINK = re.compile(r"https?://[^\s<>\"]+")
+
+
+def _outbox() -> Path:
+    directory = services().settings.outbox_dir
+    if directory is None:
+        abort(404)
+    return directory
+
+
+def _read(path: Path) -> dict:
+    message = BytesParser(policy=policy.default).parse(path.open("rb"))
+    text = message.get_body(preferencelist=("plain",))
+    body = text.get_content() if text else ""
+    return {
+        "name": path.name,
+        "date": message["Date"],
+        "to": message["To"],
+        "subject": message["Subject"],
+        "ticket": message["X-TIKet-Ticket"],
+        "links": LINK.findall(body),
+        "text": body,
+    }
+
+
+@bp.get("/_dev/mail")
+def mail_list():
+    files = sorted(_outbox().glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True)
+    mails = [_read(path) for path in files[:200]]
+    if wants_json() or request.args.get("format") == "json":
+        return json_response({"mails": mails}, 200)
+    return render_template("dev_mail.html", mails=mails, lang=lang())
+
+
+@bp.get("/_dev/mail/<name>")
+def mail_html(name: str):
+    path = _outbox() / name
+    if "/" in name or not name.endswith(".eml") or not path.is_file():
+        abort(404)
+    message = BytesParser(policy=policy.default).parse(path.open("rb"))
+    html = message.get_body(preferencelist=("html",))
+    response = current_app.response_class(html.get_content() if html else "", mimetype="text/html")
+    # Email HTML carries inline styles by necessity; it runs no script.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+    )
+    return response
+
+
+@bp.post("/_dev/sweep")
+def sweep_at():
+    s = services()
+    at = request.args.get("at")
+    clock = s.clock
+    if at:
+        try:
+            instant = datetime.fromisoformat(at)
+        except ValueError:
+            raise BadRequest(Msg("error.invalid_json")) from None
+        if instant.tzinfo is None:
+            instant = instant.replace(tzinfo=s.calendar.zone)
+        clock = FixedClock(instant)
+    report = dataclasses.replace(s, clock=clock).sweep.run()
+    return json_response(report.as_json(), 200)
+
+
+@bp.get("/", defaults={"path": "index.html"})
+@bp.get("/<path:path>")
+def site(path: str):
+    directory = services().settings.site_dir
+    if directory is None:
+        abort(404)
+    if path.endswith("/"):
+        path += "index.html"
+    return send_from_directory(directory, path, max_age=0)

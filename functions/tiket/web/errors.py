@@ -1,0 +1,86 @@
+"""Every error becomes a clear answer: JSON ``{"error","message","fields"}`` for the API
+(and for ``Accept: application/json``), an Indonesian page for the action links. Never a
+stack trace: an unexpected error answers a generic message with the request id."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Flask, current_app, g, make_response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from tiket.adapters.observability import log_event
+from tiket.domain.errors import RateLimited, TiketError, Unavailable, ValidationFailed
+from tiket.domain.lifecycle import status_text
+from tiket.messages import Msg
+from tiket.web.http import lang, wants_json
+
+HTTP_MESSAGES = {
+    404: ("not_found", "error.not_found"),
+    405: ("method_not_allowed", "error.method_not_allowed"),
+    413: ("too_large", "error.too_large"),
+    415: ("unsupported_media_type", "error.unsupported_media_type"),
+}
+
+
+def render_error(status: int, code: str, msg: Msg, fields=None, headers=None, **page):
+    language = lang()
+    message = msg.render(language)
+    if wants_json():
+        body = {"error": code, "message": message}
+        if fields:
+            body["fields"] = {name: m.render(language) for name, m in fields.items()}
+        body.update({k: v for k, v in page.items() if k in ("current_status", "status_label")})
+        response = json_response(body, status)
+    else:
+        page_html = render_template(
+            "error.html", status=status, code=code, message=message, lang=language, **page
+        )
+        response = make_response(page_html, status)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def json_response(body: dict, status: int):
+    return current_app.response_class(
+        json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json"
+    )
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(TiketError)
+    def _tiket_error(error: TiketError):
+        headers = {}
+        if isinstance(error, RateLimited | Unavailable):
+            headers["Retry-After"] = str(error.retry_after)
+        fields = error.fields if isinstance(error, ValidationFailed) else None
+        page = {
+            key: value
+            for key, value in error.details.items()
+            if key in ("current_status", "claim", "ticket")
+        }
+        if "current_status" in page:
+            page["status_label"] = status_text(page["current_status"], lang())
+        return render_error(error.status, error.code, error.msg, fields, headers, **page)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        code, key = HTTP_MESSAGES.get(error.code or 500, ("bad_request", "error.invalid_json"))
+        return render_error(error.code or 500, code, Msg(key))
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        request_id = g.get("request_id", "-")
+        log_event(
+            "unhandled error",
+            logging.ERROR,
+            request_id=request_id,
+            route=request.url_rule.rule if request.url_rule else None,
+            error=type(error).__name__,
+        )
+        logging.getLogger("tiket").exception("unhandled error %s", request_id)
+        services = app.extensions["tiket"]
+        services.metrics.count("Errors")
+        return render_error(500, "internal", Msg("error.internal", {"request_id": request_id}))

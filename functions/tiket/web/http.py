@@ -1,0 +1,46 @@
+"""Small request helpers shared by the blueprints."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from flask import current_app, request
+
+from tiket.domain.errors import BadRequest, UnsupportedMediaType
+from tiket.messages import Msg, pick_language
+from tiket.web.security import client_address
+
+if TYPE_CHECKING:
+    from tiket.services.context import Services
+
+
+def services() -> Services:
+    return current_app.extensions["tiket"]
+
+
+def lang() -> str:
+    return pick_language(request.headers.get("Accept-Language"), request.args.get("lang"))
+
+
+def wants_json() -> bool:
+    """API paths always; action pages when the client asks for JSON."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes["application/json"] > 0
+
+
+def json_body() -> Any:
+    """The request's JSON, strictly: 415 unless application/json, 400 unless valid UTF-8 JSON."""
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType(Msg("error.unsupported_media_type"))
+    raw = request.get_data(cache=True)
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise BadRequest(Msg("error.invalid_json")) from None
+
+
+def client() -> str:
+    return client_address(request, services().settings.trusted_proxy_hops)

@@ -1,0 +1,67 @@
+"""Response headers every page and API answer carries, CORS by an exact origin list, and
+the client address behind the configured number of proxies."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, Request, request
+
+from tiket.config import Settings
+from tiket.domain.errors import Forbidden
+from tiket.messages import Msg
+
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "object-src 'none'"
+)
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+CORS_HEADERS = "Content-Type, Idempotency-Key, Accept-Language"
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def client_address(req: Request, trusted_hops: int) -> str:
+    """The caller's address: with N trusted proxies appending to X-Forwarded-For, the Nth
+    entry from the right (entries further left are the client's own claims)."""
+    if trusted_hops > 0:
+        hops = [part.strip() for part in req.headers.get("X-Forwarded-For", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= trusted_hops:
+            return hops[-trusted_hops]
+    return req.remote_addr or "unknown"
+
+
+def register(app: Flask, settings: Settings) -> None:
+    allowed = set(settings.allowed_origins) | {origin_of(settings.public_url)}
+
+    @app.before_request
+    def _refuse_foreign_preflight() -> None:
+        origin = request.headers.get("Origin")
+        if request.method == "OPTIONS" and origin is not None and origin not in allowed:
+            raise Forbidden(Msg("error.origin"))
+
+    @app.after_request
+    def _headers(response):
+        headers = response.headers
+        is_page = response.mimetype == "text/html"
+        headers.setdefault("Content-Security-Policy", PAGE_CSP if is_page else API_CSP)
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["X-Frame-Options"] = "DENY"
+        headers["Referrer-Policy"] = "no-referrer"
+        headers.setdefault("Cache-Control", "no-store")
+        if settings.production:
+            headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        origin = request.headers.get("Origin")
+        # Exact match only: never "*", never "null", never a pattern.
+        if origin and origin in allowed and request.path.startswith("/api/"):
+            headers["Access-Control-Allow-Origin"] = origin
+            headers["Access-Control-Allow-Headers"] = CORS_HEADERS
+            headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            headers["Access-Control-Max-Age"] = "600"
+            headers.add("Vary", "Origin")
+        return response

@@ -1,0 +1,66 @@
+"""Shared fixtures: AWS through moto, a fixed clock, the services and the Flask test client.
+
+The default instant is Monday 30 November 2026, 08:00 WIB: a working day, office hours."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+os.environ.update(
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",
+    AWS_SESSION_TOKEN="testing",
+    AWS_DEFAULT_REGION="ap-southeast-3",
+)
+for name in [n for n in os.environ if n.startswith("TIKET_")]:
+    del os.environ[name]
+
+from moto import mock_aws  # noqa: E402
+
+from tests.support import MemoryTransport, make_services  # noqa: E402
+from tiket.adapters.clock import FixedClock  # noqa: E402
+from tiket.local import serialize_moto  # noqa: E402
+
+serialize_moto()
+
+WIB = ZoneInfo("Asia/Jakarta")
+MONDAY_8 = datetime(2026, 11, 30, 8, 0, tzinfo=WIB)
+
+
+@pytest.fixture
+def aws():
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(MONDAY_8)
+
+
+@pytest.fixture
+def transport() -> MemoryTransport:
+    return MemoryTransport()
+
+
+@pytest.fixture
+def services(aws, clock, transport):
+    return make_services(clock=clock, transport=transport)
+
+
+@pytest.fixture
+def app(services):
+    from tiket.web.app import create_app
+
+    app = create_app(services=services)
+    app.testing = True
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
