@@ -53,6 +53,24 @@ def services(aws, clock, transport):
 
 
 @pytest.fixture
+def api_calls(monkeypatch):
+    """Every botocore call of the test; the sweep and request paths must never Scan."""
+    from botocore.client import BaseClient
+
+    from tests.support import ApiCalls
+
+    recorded = ApiCalls()
+    original = BaseClient._make_api_call
+
+    def recording(self, operation_name, api_params):
+        recorded.calls.append((self.meta.service_model.service_name, operation_name))
+        return original(self, operation_name, api_params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", recording)
+    return recorded
+
+
+@pytest.fixture
 def app(services):
     from tiket.web.app import create_app
 

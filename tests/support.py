@@ -113,3 +113,16 @@ def track_token(mail: OutgoingMail) -> str:
 def file_ticket(client, **changes: Any):
     body = {**VALID_TICKET, **changes}
     return client.post("/api/tickets", json=body)
+
+
+class ApiCalls:
+    """Records every AWS API call (service, operation) made through botocore."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def operations(self, service: str = "dynamodb") -> list[str]:
+        return [op for svc, op in self.calls if svc == service]
+
+    def clear(self) -> None:
+        self.calls.clear()

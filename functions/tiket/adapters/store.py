@@ -364,7 +364,7 @@ class Store:
 
     def due_tickets(self, now: datetime, limit: int = 200) -> list[str]:
         """Numbers of tickets whose next check is at or before ``now`` (oldest first)."""
-        condition = self.m.Ticket.due_index.due_sk <= utc_key(now) + "~"
+        condition = self.m.Ticket.due_sk <= utc_key(now) + "~"
         items = self._query(self.m.Ticket.due_index, "TICKET", condition, limit=limit)
         return [item.number for item in items]
 
@@ -644,7 +644,7 @@ class Store:
         self._put(self._mail_item(mail, first_attempt))
 
     def due_mails(self, now: datetime, limit: int = 100) -> list[str]:
-        condition = self.m.Mail.due_index.due_sk <= utc_key(now) + "~"
+        condition = self.m.Mail.due_sk <= utc_key(now) + "~"
         return [i.id for i in self._query(self.m.Mail.due_index, "MAIL", condition, limit=limit)]
 
     def get_mail(self, mail_id: str) -> MailRecord | None:
