@@ -169,7 +169,7 @@ def run(port: int | None = None) -> None:
     # log names the route pattern instead.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
-    var = REPO / "var"
+    var = Path(os.environ.get("TIKET_VAR_DIR") or REPO / "var")
     (var / "outbox").mkdir(parents=True, exist_ok=True)
     snapshot = var / "dynamodb.json"
     for name, value in LOCAL_CREDENTIALS.items():

@@ -83,7 +83,10 @@ class SkmFigures:
     sample: int  # minimum respondents
 
     @property
-    def adequate(self) -> bool:
+    def adequate(self) -> bool | None:
+        """None when nothing was resolved: there is no sample to reach."""
+        if not self.population:
+            return None
         return self.result.respondents >= self.sample
 
 

@@ -46,6 +46,7 @@ class Services:
         from tiket.services.mailer import Mailer
         from tiket.services.notifications import Notifier
         from tiket.services.ratelimit import RateLimiter
+        from tiket.services.reports import ReportService
         from tiket.services.sweep import SweepService
         from tiket.services.tracking import TrackingService
 
@@ -66,6 +67,7 @@ class Services:
         self.actions = ActionService(self)
         self.sweep = SweepService(self)
         self.auth = AuthService(self)
+        self.reports = ReportService(self)
 
     def now(self):
         return self.clock.now()

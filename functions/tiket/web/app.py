@@ -39,10 +39,12 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
 
     from tiket.web.actions import bp as actions_bp
     from tiket.web.api import bp as api_bp
+    from tiket.web.reports import bp as reports_bp
     from tiket.web.staff import bp as staff_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(actions_bp)
     if settings.dev_routes and not settings.production:
         from tiket.web.dev import bp as dev_bp
@@ -61,6 +63,7 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
         ROLES=messages.ROLES,
         CATEGORIES=messages.CATEGORIES,
         public_url=services.links.base,
+        unit_name=settings.unit_name,
         links=services.links,
         fields_of=ACTION_FIELDS.get,
         max_estimate=settings.standards.handle_cap,

@@ -20,7 +20,11 @@ def services() -> Services:
 
 
 def lang() -> str:
-    return pick_language(request.headers.get("Accept-Language"), request.args.get("lang"))
+    """Pages are Indonesian unless ``?lang=en`` asks otherwise; the API also follows the
+    Accept-Language the site's language switch sends (a browser's own default does not
+    turn a staff member's action page into English)."""
+    accept = request.headers.get("Accept-Language") if wants_json() else None
+    return pick_language(accept, request.args.get("lang"))
 
 
 def wants_json() -> bool:

@@ -1,0 +1,424 @@
+"""Files of a reporting period: CSV and XLSX tables, the printable SOP monitoring sheet,
+and SVG charts (pygal).
+
+Ticket text is typed by requesters, so every text cell that a spreadsheet could read as a
+formula (starting with ``= + - @``, tab or CR) is prefixed with ``'``, and XLSX text cells
+are written as strings, never formulas. Charts carry no script and load nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+
+import pygal
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from pygal.style import Style
+
+from tiket.domain.calendar import WorkingCalendar
+from tiket.domain.model import Ticket
+from tiket.domain.reporting import Report, breached_steps, resolve_minutes, step_minutes
+from tiket.domain.skm import UNSUR
+from tiket.domain.standards import STEP_ORDER
+from tiket.messages import (
+    CATEGORIES,
+    MONITORING,
+    PATHS,
+    REPORT_CHARTS,
+    SKM_CATEGORIES,
+    SKM_UNSUR,
+    STATUS,
+    STEPS,
+    format_number,
+    label,
+    t,
+)
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SVG_MIMETYPE = "image/svg+xml; charset=utf-8"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+Cell = str | int | float | Decimal | datetime | None
+Row = Sequence[Cell]
+
+
+def neutralise(value: str) -> str:
+    """Text a spreadsheet would take for a formula, made plain text."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+# --- tables -------------------------------------------------------------------------------
+
+
+def ticket_table(
+    tickets: Iterable[Ticket], calendar: WorkingCalendar, now: datetime, lang: str
+) -> list[Row]:
+    """One row per ticket, with a header row; times in the unit's zone."""
+    zone = calendar.zone
+    zone_name = now.astimezone(zone).tzname()
+    header: list[Cell] = [
+        t("export.col.number", lang),
+        t("export.col.created", lang, zone=zone_name),
+        t("export.col.status", lang),
+        t("export.col.category", lang),
+        t("export.col.unit", lang),
+        t("export.col.location", lang),
+        t("export.col.requester", lang),
+        t("export.col.subject", lang),
+        t("export.col.path", lang),
+        t("export.col.assignee", lang),
+        t("export.col.repair_assignee", lang),
+        t("export.col.acknowledged", lang, zone=zone_name),
+        t("export.col.diagnosed", lang, zone=zone_name),
+        t("export.col.resolved", lang, zone=zone_name),
+        *(t("export.col.step_minutes", lang, step=label(STEPS, s, lang)) for s in STEP_ORDER),
+        t("export.col.resolve_minutes", lang),
+        t("export.col.breaches", lang),
+        *(f"{code} {SKM_UNSUR[code][0]}" for code in UNSUR),
+        t("export.col.suggestion", lang),
+    ]
+    rows: list[Row] = [header]
+
+    def local(instant: datetime | None) -> datetime | None:
+        return None if instant is None else instant.astimezone(zone)
+
+    def done(ticket: Ticket, step: str) -> datetime | None:
+        record = ticket.step(step)
+        return None if record is None else local(record.done_at)
+
+    for ticket in sorted(tickets, key=lambda item: item.created_at):
+        minutes = step_minutes(ticket, calendar, now)
+        resolve = resolve_minutes(ticket, calendar)
+        answers = ticket.survey.answers if ticket.survey else {}
+        requester = ticket.requester
+        breached = breached_steps(ticket, now)
+        rows.append(
+            [
+                ticket.number,
+                local(ticket.created_at),
+                label(STATUS, ticket.status, lang),
+                label(CATEGORIES, ticket.category, lang),
+                requester.unit,
+                requester.location,
+                requester.name,
+                ticket.subject,
+                label(PATHS, ticket.path or "none", lang),
+                ticket.assignee_name,
+                ticket.repair_assignee_name,
+                done(ticket, "acknowledge"),
+                done(ticket, "diagnose"),
+                local(ticket.resolved_at),
+                *(_minutes(minutes.get(step)) for step in STEP_ORDER),
+                _minutes(resolve),
+                ", ".join(label(STEPS, s, lang) for s in STEP_ORDER if s in breached),
+                *(answers.get(code) for code in UNSUR),
+                ticket.survey.suggestion if ticket.survey else None,
+            ]
+        )
+    return rows
+
+
+def skm_table(report: Report, lang: str) -> list[Row]:
+    """NRR per unsur, then the index, its grade and the sample."""
+    figures = report.skm
+    result = figures.result
+    rows: list[Row] = [
+        [t("skm.col.code", lang), t("skm.col.unsur", lang), t("skm.col.nrr", lang)],
+        *([code, SKM_UNSUR[code][0], result.nrr[code]] for code in UNSUR),
+        [],
+        [t("skm.ikm", lang), None, result.ikm],
+        [t("skm.converted", lang), None, result.converted],
+        [t("skm.category", lang), None, _grade(result.category, lang)],
+        [t("skm.respondents", lang), None, result.respondents],
+        [t("skm.population", lang), None, figures.population],
+        [t("skm.sample", lang), None, figures.sample],
+        [t("skm.adequate", lang), None, _yes_no(figures.adequate, lang)],
+    ]
+    return rows
+
+
+def _yes_no(value: bool | None, lang: str) -> str | None:
+    return None if value is None else t("report.yes" if value else "report.no", lang)
+
+
+def _grade(category: str | None, lang: str) -> str | None:
+    return None if category is None else f"{category} ({label(SKM_CATEGORIES, category, lang)})"
+
+
+def threshold_text(percent: float, lang: str) -> str:
+    """``80`` rather than ``80,0``; a fractional threshold keeps its decimal."""
+    return format_number(percent, lang, 0 if percent == int(percent) else 1)
+
+
+def _minutes(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def csv_bytes(rows: Iterable[Row]) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel reads the text as UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_cell(value: Cell) -> str | int | float | Decimal:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, str):
+        return neutralise(value)
+    return value
+
+
+# --- XLSX ---------------------------------------------------------------------------------
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="EAF3EE")
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WIDTH_SAMPLE_ROWS = 200
+MIN_WIDTH, MAX_WIDTH = 8, 50
+
+
+def xlsx_bytes(title: str, rows: Sequence[Row]) -> bytes:
+    """One sheet, header row bold and frozen, columns sized to their first rows. Write-only
+    mode: a year of tickets stays within a Lambda's memory."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_sheet_title(title))
+    for column, width in enumerate(_widths(rows[:WIDTH_SAMPLE_ROWS]), start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A2"
+    for number, row in enumerate(rows):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet)
+            _set(cell, value)
+            if number == 0:
+                cell.font = BOLD
+            cells.append(cell)
+        sheet.append(cells)
+    return _save(workbook)
+
+
+def _widths(rows: Sequence[Row]) -> list[float]:
+    widths: list[float] = []
+    for row in rows:
+        for column, value in enumerate(row):
+            text = value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else value
+            size = min(MAX_WIDTH, max(MIN_WIDTH, len(str(text or "")) + 2))
+            if column == len(widths):
+                widths.append(size)
+            else:
+                widths[column] = max(widths[column], size)
+    return widths
+
+
+def _set(cell, value: Cell) -> None:
+    """Typed values as such; text neutralised and forced to a string cell."""
+    if isinstance(value, datetime):
+        # Excel has no time zones: write the unit's wall time (the header names the zone).
+        cell.value = value.replace(tzinfo=None)
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, str):
+        cell.value = neutralise(value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
+def _sheet_title(title: str) -> str:
+    # Excel: at most 31 characters, none of []:*?/\ .
+    return "".join(ch for ch in title if ch not in "[]:*?/\\")[:31]
+
+
+def _save(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def monitoring_xlsx(
+    rows: Sequence[dict],
+    *,
+    unit_name: str,
+    period_label: str,
+    threshold_percent: float,
+    generated: str,
+    lang: str,
+) -> bytes:
+    """The monitoring sheet of PermenPANRB 35/2012 (Tabel 7), ready to print on A4
+    landscape: the assessment in two ticked columns, Paraf left for the reviewer."""
+    workbook = Workbook()
+    sheet: Worksheet = workbook.active
+    sheet.title = _sheet_title(t("export.sheet.monitoring", lang))
+    last_column = 7
+    good, bad = label(MONITORING, "good", lang), label(MONITORING, "bad", lang)
+
+    def line(row: int, text: str, font: Font | None = None) -> None:
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
+        cell = sheet.cell(row, 1)
+        _set(cell, text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if font is not None:
+            cell.font = font
+
+    line(1, t("monitoring.title", lang).upper(), Font(bold=True, size=14))
+    line(2, f"{t('monitoring.sop_name', lang)}: {t('monitoring.sop', lang)}")
+    line(3, f"{t('monitoring.unit', lang)}: {unit_name}")
+    line(4, f"{t('monitoring.period', lang)}: {period_label}")
+    line(5, t("monitoring.rule", lang, percent=threshold_text(threshold_percent, lang)))
+    sheet.row_dimensions[5].height = 30
+
+    head, sub = 7, 8
+    titles = {
+        1: t("monitoring.col.no", lang),
+        2: t("monitoring.col.procedure", lang),
+        3: t("monitoring.col.assessment", lang),
+        5: t("monitoring.col.note", lang),
+        6: t("monitoring.col.action", lang),
+        7: t("monitoring.col.initials", lang),
+    }
+    for column in range(1, last_column + 1):
+        for row in (head, sub):
+            cell = sheet.cell(row, column)
+            cell.border = BORDER
+            cell.font = BOLD
+            cell.fill = HEADER_FILL
+            cell.alignment = CENTER
+    for column, text in titles.items():
+        _set(sheet.cell(head, column), text)
+        if column != 3:
+            sheet.merge_cells(start_row=head, start_column=column, end_row=sub, end_column=column)
+    sheet.merge_cells(start_row=head, start_column=3, end_row=head, end_column=4)
+    _set(sheet.cell(sub, 3), good)
+    _set(sheet.cell(sub, 4), bad)
+
+    for offset, entry in enumerate(rows, start=1):
+        row = sub + offset
+        values = [
+            entry["no"],
+            entry["procedure"],
+            "\u2713" if entry["assessment"] == "good" else "",
+            "\u2713" if entry["assessment"] == "bad" else "",
+            entry["note"],
+            entry["action"],
+            "",
+        ]
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row, column)
+            _set(cell, value)
+            cell.border = BORDER
+            cell.alignment = CENTER if column in (1, 3, 4) else WRAP
+    line(sub + len(rows) + 2, generated, Font(italic=True, size=9))
+
+    for column, width in enumerate((5, 40, 13, 13, 45, 40, 12), start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    setup = sheet.page_setup
+    setup.orientation = "landscape"
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{head}:{sub}"
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    return _save(workbook)
+
+
+# --- charts -------------------------------------------------------------------------------
+
+CHARTS = tuple(REPORT_CHARTS)
+CHART_STYLE = Style(
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#1b1f1d",
+    foreground_strong="#1b1f1d",
+    foreground_subtle="#4f5b55",
+    colors=("#14613a",),
+    font_family="'DejaVu Sans', Arial, sans-serif",
+    value_font_size=13,
+    label_font_size=13,
+    major_label_font_size=13,
+    title_font_size=17,
+)
+
+
+def chart_svg(name: str, report: Report, lang: str) -> str:
+    """The chart ``name`` (one of ``CHARTS``) as a standalone SVG document."""
+    title = label(REPORT_CHARTS, name, lang)
+    if name == "category":
+        values = report.by_category
+        chart = _bar(title, lang, value_formatter=lambda v: f"{v:.0f}")
+        chart.x_labels = [label(CATEGORIES, code, lang) for code in values]
+        chart.add(t("chart.series.tickets", lang), list(values.values()))
+    elif name == "compliance":
+        threshold = report.threshold_percent
+        line = t("chart.threshold", lang, percent=threshold_text(threshold, lang))
+        chart = _bar(
+            f"{title} \u2014 {line}",
+            lang,
+            range=(0, 100),
+            # The threshold is drawn as the one major guide line across the bars.
+            y_labels=sorted({0, 20, 40, 60, 80, 100, threshold}),
+            y_labels_major=[threshold],
+            value_formatter=lambda v: format_number(v, lang),
+        )
+        chart.x_labels = [label(STEPS, step, lang) for step in report.compliance]
+        chart.add(
+            t("chart.series.on_time", lang),
+            [figures.percent for figures in report.compliance.values()],
+        )
+    elif name == "skm":
+        nrr = report.skm.result.nrr
+        chart = _bar(title, lang, range=(0, 4), value_formatter=lambda v: format_number(v, lang, 2))
+        chart.x_labels = [f"{code} {SKM_UNSUR[code][0]}" for code in UNSUR]
+        chart.add(
+            t("chart.series.nrr", lang), [None if v is None else float(v) for v in nrr.values()]
+        )
+    else:
+        raise KeyError(name)
+    return chart.render()
+
+
+def _bar(title: str, lang: str, **config) -> pygal.HorizontalBar:
+    chart = pygal.HorizontalBar(
+        title=title,
+        style=CHART_STYLE,
+        width=900,
+        height=420,
+        show_legend=False,
+        print_values=True,
+        truncate_label=-1,
+        no_data_text=t("chart.no_data", lang),
+        # No script: no external pygal.js, and the inline config script is stripped below.
+        js=[],
+        disable_xml_declaration=True,
+        **config,
+    )
+    chart.add_xml_filter(_without_scripts)
+    return chart
+
+
+def _without_scripts(root):
+    for parent in root.iter():
+        for child in list(parent):
+            if str(child.tag).rsplit("}", 1)[-1] == "script":
+                parent.remove(child)
+    return root

@@ -1,0 +1,49 @@
+"""Reports for signed-in staff (PRODUCT.md §6): the figures as JSON, the exports and the
+charts of a period given as ``?period=2026-11|2026-Q4|2026-S2|2026`` or ``?from=&to=``."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request
+
+from tiket.services.exports import SVG_MIMETYPE
+from tiket.services.reports import Period
+from tiket.web.errors import json_response
+from tiket.web.http import lang, services
+from tiket.web.staff import REPORT_ROLES, signed_in
+
+bp = Blueprint("reports", __name__, url_prefix="/api/reports")
+
+# The chart is a standalone document: its inline style may apply, nothing else may load.
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+
+
+def _period() -> Period:
+    args = request.args
+    return services().reports.period(args.get("period"), args.get("from"), args.get("to"))
+
+
+@bp.get("/summary")
+@signed_in(*REPORT_ROLES)
+def summary():
+    return json_response(services().reports.summary(_period(), lang()), 200)
+
+
+@bp.get("/<any(tickets, skm, monitoring):name>.<any(csv, xlsx):fmt>")
+@signed_in(*REPORT_ROLES)
+def download(name: str, fmt: str):
+    file = services().reports.download(name, fmt, _period(), lang())
+    response = _file_response(file.body, file.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    return response
+
+
+@bp.get("/charts/<name>.svg")
+@signed_in(*REPORT_ROLES)
+def chart(name: str):
+    response = _file_response(services().reports.chart(name, _period(), lang()), SVG_MIMETYPE)
+    response.headers["Content-Security-Policy"] = SVG_CSP
+    return response
+
+
+def _file_response(body: bytes | str, content_type: str):
+    return current_app.response_class(body, status=200, content_type=content_type)

@@ -1,0 +1,48 @@
+"""``make run``'s stack, as a new user meets it: it starts, files a request, writes the
+emails to var/outbox, and keeps the data across a restart."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.stack import LocalStack
+from tests.support import VALID_TICKET
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("stack")]
+
+
+def test_local_stack_starts_files_and_survives_a_restart(tmp_path):
+    stack = LocalStack(tmp_path / "var").start()
+    try:
+        assert stack.get("/api/health") == {"status": "ok"}
+        assert "Permohonan Penanganan Kendala TIK" in stack.text("/")
+        status, body = stack.request("POST", "/api/tickets", VALID_TICKET)
+        assert status == 201 and body["number"] == "TIK-2026-000001"
+        track = body["track_url"].split("#", 1)[1]
+        emls = sorted(p.name for p in (tmp_path / "var" / "outbox").glob("*.eml"))
+        assert len(emls) == 3 and sum("new_ticket" in name for name in emls) == 2
+        recipients = sorted(mail["to"] for mail in stack.mails())
+        assert recipients == sorted(
+            [
+                f"{VALID_TICKET['name']} <{VALID_TICKET['email']}>",
+                "Andi Pratama <tik1@example.go.id>",
+                "Siti Rahmawati <tik2@example.go.id>",
+            ]
+        )
+        assert all(
+            mail["subject"] == f"[{body['number']}] {VALID_TICKET['subject']}"
+            for mail in stack.mails()
+        )
+        assert stack.request("GET", "/api/track/forged-token")[0] == 404
+    finally:
+        assert stack.stop() == 0
+    assert (tmp_path / "var" / "dynamodb.json").exists()
+
+    again = LocalStack(tmp_path / "var").start()
+    try:
+        view = again.get(f"/api/track/{track}")
+        assert view["number"] == body["number"] and view["status"] == "new"
+        second = again.request("POST", "/api/tickets", {**VALID_TICKET, "subject": "Lagi"})[1]
+        assert second["number"] != body["number"]  # the counter survived too
+    finally:
+        assert again.stop() == 0
