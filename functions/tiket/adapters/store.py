@@ -11,7 +11,7 @@ commutative; a breach is committed through ``commit`` too, which guards it with 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -385,6 +385,22 @@ class Store:
             raise _wrap_errors(error) from error
         return int(counter.value)
 
+    def import_tickets(self, tickets: Iterable[tuple[Ticket, datetime | None]]) -> int:
+        """Bulk load (migration from the old form, benchmarks): batch writes of ticket items
+        with their index keys, no history, no emails. Not a path for live changes."""
+        count = 0
+        with self.m.Ticket.batch_write() as batch:
+            for ticket, next_check in tickets:
+                batch.save(self._ticket_item(ticket, next_check))
+                count += 1
+        return count
+
+    def _ticket_item(self, ticket: Ticket, next_check: datetime | None) -> Model:
+        item = self.m.Ticket(f"T#{ticket.number}", "META", **_ticket_values(ticket, next_check))
+        item.month_pk = _month_key(ticket.created_at)
+        item.month_sk = f"{utc_key(ticket.created_at)}#{ticket.number}"
+        return item
+
     def create_ticket(
         self,
         change: Change,
@@ -394,9 +410,7 @@ class Store:
         outbox in one transaction. ``WriteConflict`` when the idempotency key is taken."""
         m = self.m
         ticket = change.ticket
-        item = m.Ticket(f"T#{ticket.number}", "META", **_ticket_values(ticket, change.next_check))
-        item.month_pk = _month_key(ticket.created_at)
-        item.month_sk = f"{utc_key(ticket.created_at)}#{ticket.number}"
+        item = self._ticket_item(ticket, change.next_check)
         try:
             with TransactWrite(connection=m.connection) as tx:
                 tx.save(item, condition=m.Ticket.pk.does_not_exist())
