@@ -23,9 +23,9 @@ from moto import mock_aws  # noqa: E402
 
 from tests.support import MemoryTransport, make_services  # noqa: E402
 from tiket.adapters.clock import FixedClock  # noqa: E402
-from tiket.local import serialize_moto  # noqa: E402
+from tiket.local_moto import patch_moto  # noqa: E402
 
-serialize_moto()
+patch_moto()
 
 WIB = ZoneInfo("Asia/Jakarta")
 MONDAY_8 = datetime(2026, 11, 30, 8, 0, tzinfo=WIB)

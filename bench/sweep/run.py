@@ -7,6 +7,7 @@ tickets. Run: ``.venv/bin/python bench/sweep/run.py`` (about two minutes, moto i
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -21,14 +22,15 @@ os.environ.update(
     AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="ap-southeast-3"
 )
 
-from botocore.client import BaseClient  # noqa: E402
-from moto import mock_aws  # noqa: E402
+from botocore.client import BaseClient
+from moto import mock_aws
+from tests.support import VALID_TICKET, MemoryTransport, make_services
 
-from tests.support import VALID_TICKET, MemoryTransport, make_services  # noqa: E402
-from tiket.adapters.clock import FixedClock  # noqa: E402
-from tiket.domain import lifecycle  # noqa: E402
-from tiket.domain.deadlines import next_check  # noqa: E402
-from tiket.domain.model import Requester  # noqa: E402
+from tiket.adapters.clock import FixedClock
+from tiket.domain import lifecycle
+from tiket.domain.deadlines import next_check
+from tiket.domain.model import Requester
+from tiket.local_moto import patch_moto
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=WIB)
@@ -111,11 +113,15 @@ def run(closed: int, meter: Meter) -> dict:
 
 
 def main() -> None:
+    logging.getLogger("tiket").setLevel(logging.ERROR)  # figures only
+    patch_moto()
     meter = Meter()
     meter.install()
     results = [run(closed, meter) for closed in (10_000, 100_000)]
     print(f"open tickets {OPEN}, overdue {OVERDUE}; one sweep at {NOW.isoformat()}")
-    print(f"{'closed':>8} {'breaches':>8} {'ddb calls':>9} {'items read':>10} {'sweep s':>8}  calls")
+    print(
+        f"{'closed':>8} {'breaches':>8} {'ddb calls':>9} {'items read':>10} {'sweep s':>8}  calls"
+    )
     for r in results:
         print(
             f"{r['closed']:>8} {r['breaches']:>8} {r['calls']:>9} {r['items_read']:>10} "

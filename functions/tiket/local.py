@@ -27,6 +27,7 @@ from werkzeug.serving import make_server
 from tiket import config
 from tiket.adapters.observability import log_event
 from tiket.domain.model import Staff
+from tiket.local_moto import patch_moto
 from tiket.services.context import Services, build_services
 from tiket.web.app import create_app
 
@@ -39,32 +40,6 @@ LOCAL_CREDENTIALS = {
     "AWS_SECRET_ACCESS_KEY": "testing",  # nosec B105
     "AWS_SESSION_TOKEN": "testing",  # nosec B105
 }
-
-
-_MOTO_LOCK = threading.RLock()
-
-
-def serialize_moto() -> None:
-    """One moto call at a time, as DynamoDB applies each operation atomically.
-
-    moto's DynamoDB backend is not thread-safe (a transaction deep-copies the table while
-    other threads write to it); without this, concurrent requests on the local stack and in
-    tests would fail inside moto, not in TIKet. Covers both the in-process mock and the
-    moto server. Idempotent."""
-    from moto.core.botocore_stubber import BotocoreStubber
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
-
-    for cls in (BotocoreStubber, DomainDispatcherApplication):
-        original = cls.__call__
-        if getattr(original, "serialized", False):
-            continue
-
-        def locked(self, *args, _original=original, **kwargs):
-            with _MOTO_LOCK:
-                return _original(self, *args, **kwargs)
-
-        locked.serialized = True
-        cls.__call__ = locked
 
 
 def free_port(preferred: int) -> int:
@@ -164,7 +139,7 @@ class Background(threading.Thread):
 def run(port: int | None = None) -> None:
     from moto.server import ThreadedMotoServer
 
-    serialize_moto()
+    patch_moto()
     # werkzeug's access log prints whole URLs, and URLs carry tokens; our own JSON request
     # log names the route pattern instead.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -1,0 +1,119 @@
+"""Making moto behave like DynamoDB under load, for the local stack, tests and benchmarks.
+Never imported by the Lambda code.
+
+Two gaps of moto 5 matter to TIKet:
+
+1. Its DynamoDB backend is not thread-safe (a transaction copies a table while other threads
+   write to it), so concurrent requests fail inside moto. DynamoDB applies each operation
+   atomically: one moto call at a time gives the same semantics.
+2. ``TransactWriteItems`` deep-copies the whole table, once per item of the transaction, to
+   be able to roll back. Every ticket change is a transaction, so the cost of a click grew
+   with the table (seconds, then gigabytes, at 100,000 tickets). The replacement below makes
+   the same checks and writes, and undoes only the items it touched.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from typing import Any
+
+_MOTO_LOCK = threading.RLock()
+
+
+def patch_moto() -> None:
+    """Apply both fixes; idempotent."""
+    from moto.core.botocore_stubber import BotocoreStubber
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    for cls in (BotocoreStubber, DomainDispatcherApplication):
+        original = cls.__call__
+        if getattr(original, "serialized", False):
+            continue
+
+        def locked(self, *args, _original=original, **kwargs):
+            with _MOTO_LOCK:
+                return _original(self, *args, **kwargs)
+
+        locked.serialized = True
+        cls.__call__ = locked
+    DynamoDBBackend.transact_write_items = _transact_write_items
+
+
+def _transact_write_items(self, transact_items: list[dict[str, Any]]) -> None:
+    from moto.dynamodb.comparisons import get_filter_expression
+    from moto.dynamodb.exceptions import (
+        ConditionalCheckFailed,
+        MockValidationException,
+        MultipleTransactionsException,
+        TooManyTransactionsException,
+        TransactionCanceledException,
+        TransactWriteSingleOpException,
+    )
+
+    if len(transact_items) > 100:
+        raise TooManyTransactionsException()
+    undo: list[tuple[str, dict, Any]] = []  # (table, key, the item before, or None)
+    targets: set[tuple[str, str]] = set()
+    errors: list[tuple[Any, Any, Any]] = []
+
+    def rollback() -> None:
+        for table_name, key, before in reversed(undo):
+            if before is None:
+                self.delete_item(table_name, key)
+            else:
+                self.put_item(table_name, before.to_json()["Attributes"])
+
+    try:
+        for entry in transact_items:
+            if len(entry) > 1:
+                raise TransactWriteSingleOpException
+            op_type, op = next(iter(entry.items()))
+            table_name = op["TableName"]
+            if op_type == "Put":
+                table = self.get_table(table_name)
+                key = {table.hash_key_attr: op["Item"][table.hash_key_attr]}
+                if table.range_key_attr is not None:
+                    key[table.range_key_attr] = op["Item"][table.range_key_attr]
+            else:
+                key = op["Key"]
+            target = (table_name, str(sorted(key.items())))
+            if target in targets:
+                raise MultipleTransactionsException()
+            targets.add(target)
+            names = op.get("ExpressionAttributeNames")
+            values = op.get("ExpressionAttributeValues")
+            condition = op.get("ConditionExpression")
+            current = self.get_item(table_name, key)
+            try:
+                if condition is not None and not get_filter_expression(
+                    condition, names, values
+                ).expr(current):
+                    raise ConditionalCheckFailed()
+                undo.append((table_name, key, copy.deepcopy(current)))
+                if op_type == "Put":
+                    self.put_item(table_name, op["Item"])
+                elif op_type == "Delete":
+                    self.delete_item(table_name, key)
+                elif op_type == "Update":
+                    self.update_item(
+                        table_name,
+                        key,
+                        update_expression=op["UpdateExpression"],
+                        expression_attribute_names=names,
+                        expression_attribute_values=values,
+                    )
+                errors.append((None, None, None))
+            except ConditionalCheckFailed as error:
+                errors.append(("ConditionalCheckFailed", str(error.message), None))
+            except MockValidationException:
+                raise
+            except Exception as error:  # noqa: BLE001 - reported as moto reports it
+                errors.append((type(error).__name__, str(error), None))
+    except (MultipleTransactionsException, MockValidationException):
+        rollback()
+        raise
+    if any(code is not None for code, _, _ in errors):
+        rollback()
+        raise TransactionCanceledException(errors)
