@@ -714,6 +714,10 @@ CATALOGUE.update(
             "id": "Belum ada data pada periode ini.",
             "en": "No data in this period yet.",
         },
+        "monitoring.note.none_done": {
+            "id": "Belum ada langkah yang selesai.",
+            "en": "No step completed yet.",
+        },
         "monitoring.note.steps": {
             "id": "{on_time} dari {total} langkah tepat waktu ({percent}%).",
             "en": "{on_time} of {total} steps on time ({percent}%).",

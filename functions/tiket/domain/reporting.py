@@ -384,7 +384,7 @@ def _steps_row(
         )
     else:
         good = None if not overdue else False
-        notes.append(Msg("monitoring.note.no_data"))
+        notes.append(Msg("monitoring.note.none_done" if overdue else "monitoring.note.no_data"))
     if overdue:
         notes.append(Msg("monitoring.note.open_overdue", {"count": overdue}))
     status = None if good is None else ("good" if good else "bad")

@@ -345,6 +345,11 @@ def monitoring_xlsx(
 # --- charts -------------------------------------------------------------------------------
 
 CHARTS = tuple(REPORT_CHARTS)
+CHART_CSS = (
+    "file://style.css",
+    "file://graph.css",
+    "inline:.axis .major.guide.line { stroke-width: 3px; }",
+)
 CHART_STYLE = Style(
     background="#ffffff",
     plot_background="#ffffff",
@@ -352,6 +357,10 @@ CHART_STYLE = Style(
     foreground_strong="#1b1f1d",
     foreground_subtle="#4f5b55",
     colors=("#14613a",),
+    guide_stroke_color="#9aa59f",
+    # The only major guide is the compliance threshold: a solid red line.
+    major_guide_stroke_color="#b42318",
+    major_guide_stroke_dasharray="none",
     font_family="'DejaVu Sans', Arial, sans-serif",
     value_font_size=13,
     label_font_size=13,
@@ -361,13 +370,14 @@ CHART_STYLE = Style(
 
 
 def chart_svg(name: str, report: Report, lang: str) -> str:
-    """The chart ``name`` (one of ``CHARTS``) as a standalone SVG document."""
+    """The chart ``name`` (one of ``CHARTS``) as a standalone SVG document. Horizontal
+    bars (long labels read well) are drawn bottom-up, so the lists go in reversed."""
     title = label(REPORT_CHARTS, name, lang)
     if name == "category":
         values = report.by_category
         chart = _bar(title, lang, value_formatter=lambda v: f"{v:.0f}")
-        chart.x_labels = [label(CATEGORIES, code, lang) for code in values]
-        chart.add(t("chart.series.tickets", lang), list(values.values()))
+        chart.x_labels = [label(CATEGORIES, code, lang) for code in reversed(values)]
+        chart.add(t("chart.series.tickets", lang), list(reversed(values.values())))
     elif name == "compliance":
         threshold = report.threshold_percent
         line = t("chart.threshold", lang, percent=threshold_text(threshold, lang))
@@ -380,17 +390,16 @@ def chart_svg(name: str, report: Report, lang: str) -> str:
             y_labels_major=[threshold],
             value_formatter=lambda v: format_number(v, lang),
         )
-        chart.x_labels = [label(STEPS, step, lang) for step in report.compliance]
-        chart.add(
-            t("chart.series.on_time", lang),
-            [figures.percent for figures in report.compliance.values()],
-        )
+        steps = list(reversed(report.compliance.values()))
+        chart.x_labels = [label(STEPS, figures.step, lang) for figures in steps]
+        chart.add(t("chart.series.on_time", lang), [figures.percent for figures in steps])
     elif name == "skm":
         nrr = report.skm.result.nrr
         chart = _bar(title, lang, range=(0, 4), value_formatter=lambda v: format_number(v, lang, 2))
-        chart.x_labels = [f"{code} {SKM_UNSUR[code][0]}" for code in UNSUR]
+        codes = list(reversed(UNSUR))
+        chart.x_labels = [f"{code} {SKM_UNSUR[code][0]}" for code in codes]
         chart.add(
-            t("chart.series.nrr", lang), [None if v is None else float(v) for v in nrr.values()]
+            t("chart.series.nrr", lang), [None if nrr[c] is None else float(nrr[c]) for c in codes]
         )
     else:
         raise KeyError(name)
@@ -401,6 +410,7 @@ def _bar(title: str, lang: str, **config) -> pygal.HorizontalBar:
     chart = pygal.HorizontalBar(
         title=title,
         style=CHART_STYLE,
+        css=CHART_CSS,
         width=900,
         height=420,
         show_legend=False,

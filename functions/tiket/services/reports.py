@@ -38,16 +38,18 @@ from tiket.messages import (
     label,
     t,
 )
-from tiket.services import exports
 from tiket.services.views import iso
 
 if TYPE_CHECKING:
     from tiket.services.context import Services
 
 PERIOD = re.compile(
-    r"(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4])|S(?P<half>[12])))?", re.IGNORECASE
+    r"(?P<year>\d{4})(?:-(?:(?P<month>0[1-9]|1[0-2])|Q(?P<quarter>[1-4])|S(?P<semester>[12])))?",
+    re.IGNORECASE | re.ASCII,
 )
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Periods of several months: (kind, months in one, letter in the key).
+SPANS = (("quarter", 3, "Q"), ("semester", 6, "S"))
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 YEARS = range(2000, 2101)
 MAX_RANGE_YEARS = 3
 MAX_RANGE_DAYS = MAX_RANGE_YEARS * 366
@@ -85,7 +87,8 @@ class Period:
         if self.kind in ("quarter", "semester"):
             size = 3 if self.kind == "quarter" else 6
             number = (self.start.month - 1) // size + 1
-            return t(f"report.period.{self.kind}", lang, number=number, roman=ROMAN[number - 1])
+            roman = ROMAN[number - 1]
+            return t(f"report.period.{self.kind}", lang, number=number, roman=roman, year=year)
         if self.kind == "year":
             return t("report.period.year", lang, year=year)
         start, end = _day(self.start, lang), _day(self.end, lang)
@@ -125,19 +128,13 @@ def parse_period(value: str | None, start: str | None, end: str | None, today: d
         raise ValidationFailed({"period": Msg("report.period.invalid")})
     if match["month"]:
         month = int(match["month"])
-        if not 1 <= month <= 12:
-            raise ValidationFailed({"period": Msg("report.period.invalid")})
         return Period("month", f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month))
-    if match["quarter"]:
-        quarter = int(match["quarter"])
-        first = (quarter - 1) * 3 + 1
-        end = _month_end(year, first + 2)
-        return Period("quarter", f"{year}-Q{quarter}", date(year, first, 1), end)
-    if match["half"]:
-        half = int(match["half"])
-        first = (half - 1) * 6 + 1
-        end = _month_end(year, first + 5)
-        return Period("semester", f"{year}-S{half}", date(year, first, 1), end)
+    for kind, size, letter in SPANS:
+        if match[kind]:
+            number = int(match[kind])
+            first = (number - 1) * size + 1
+            end = _month_end(year, first + size - 1)
+            return Period(kind, f"{year}-{letter}{number}", date(year, first, 1), end)
     return Period("year", str(year), date(year, 1, 1), date(year, 12, 31))
 
 
@@ -145,18 +142,11 @@ def _range(start: str | None, end: str | None) -> Period:
     errors: dict[str, Msg] = {}
     days: dict[str, date] = {}
     for field, text in (("from", start), ("to", end)):
-        if not text:
-            errors[field] = Msg("field.required")
-            continue
-        try:
-            if not ISO_DATE.fullmatch(text):
-                raise ValueError(text)
-            days[field] = date.fromisoformat(text)
-        except ValueError:
-            errors[field] = Msg("report.period.date")
-            continue
-        if days[field].year not in YEARS:
-            errors[field] = Msg("report.period.date")
+        day = _date(text) if text else None
+        if day is None:
+            errors[field] = Msg("report.period.date" if text else "field.required")
+        else:
+            days[field] = day
     if errors:
         raise ValidationFailed(errors)
     first, last = days["from"], days["to"]
@@ -165,6 +155,17 @@ def _range(start: str | None, end: str | None) -> Period:
     if (last - first).days >= MAX_RANGE_DAYS:
         raise ValidationFailed({"to": Msg("report.period.too_long", {"years": MAX_RANGE_YEARS})})
     return Period("range", f"{first}_{last}", first, last)
+
+
+def _date(text: str) -> date | None:
+    """A ``YYYY-MM-DD`` day of a plausible year, else None."""
+    if not ISO_DATE.fullmatch(text):
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:  # 2026-02-30
+        return None
+    return day if day.year in YEARS else None
 
 
 @dataclass(frozen=True)
@@ -302,6 +303,7 @@ class ReportService:
     def download(self, name: str, fmt: str, period: Period, lang: str = "id") -> Download:
         if (name, fmt) not in DOWNLOADS:
             raise NotFound(Msg("error.not_found"))
+        exports = _exports()
         tickets = self.tickets(period)
         filename = f"tiket-{name}-{period.key}.{fmt}"
         if name == "tickets":
@@ -316,21 +318,36 @@ class ReportService:
             unit_name=self.s.settings.unit_name,
             period_label=period.title(lang),
             threshold_percent=report.threshold_percent,
-            generated=t("monitoring.generated", lang, at=format_datetime(self.s.now(), lang)),
+            generated=t(
+                "monitoring.generated",
+                lang,
+                at=format_datetime(self.s.now(), lang, self.s.settings.timezone),
+            ),
             lang=lang,
         )
         return Download(filename, exports.XLSX_MIMETYPE, body)
 
     @staticmethod
-    def _table(filename: str, fmt: str, title: str, rows: list[exports.Row]) -> Download:
+    def _table(filename: str, fmt: str, title: str, rows: list) -> Download:
+        exports = _exports()
         if fmt == "csv":
             return Download(filename, exports.CSV_MIMETYPE, exports.csv_bytes(rows))
         return Download(filename, exports.XLSX_MIMETYPE, exports.xlsx_bytes(title, rows))
 
-    def chart(self, name: str, period: Period, lang: str = "id") -> str:
+    def chart(self, name: str, period: Period, lang: str = "id") -> Download:
+        """An SVG chart (shown inline, so the file name only names it)."""
+        exports = _exports()
         if name not in exports.CHARTS:
             raise NotFound(Msg("error.not_found"))
-        return exports.chart_svg(name, self.figures(self.tickets(period)), lang)
+        svg = exports.chart_svg(name, self.figures(self.tickets(period)), lang)
+        return Download(f"tiket-{name}-{period.key}.svg", exports.SVG_MIMETYPE, svg.encode())
+
+
+def _exports():
+    """openpyxl and pygal add about 0.1 s to every cold start; only files need them."""
+    from tiket.services import exports
+
+    return exports
 
 
 def _counts(counts, table, lang: str) -> list[dict]:

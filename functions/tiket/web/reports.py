@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request
 
-from tiket.services.exports import SVG_MIMETYPE
 from tiket.services.reports import Period
 from tiket.web.errors import json_response
 from tiket.web.http import lang, services
@@ -40,10 +39,11 @@ def download(name: str, fmt: str):
 @bp.get("/charts/<name>.svg")
 @signed_in(*REPORT_ROLES)
 def chart(name: str):
-    response = _file_response(services().reports.chart(name, _period(), lang()), SVG_MIMETYPE)
+    file = services().reports.chart(name, _period(), lang())
+    response = _file_response(file.body, file.mimetype)
     response.headers["Content-Security-Policy"] = SVG_CSP
     return response
 
 
-def _file_response(body: bytes | str, content_type: str):
+def _file_response(body: bytes, content_type: str):
     return current_app.response_class(body, status=200, content_type=content_type)
