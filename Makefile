@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+STAGE  ?= dev
 
 .PHONY: run test lint format unit integration browser artifact package bench clean
 
@@ -21,16 +22,24 @@ test: $(STAMP) lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)
-	$(BIN)/ruff check functions tests bench
-	$(BIN)/ruff format --check functions tests bench
+	$(BIN)/ruff check functions tests bench tools
+	$(BIN)/ruff format --check functions tests bench tools
 	$(BIN)/bandit -q -c pyproject.toml -r functions
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix functions tests bench
-	$(BIN)/ruff format functions tests bench
+	$(BIN)/ruff check --fix functions tests bench tools
+	$(BIN)/ruff format functions tests bench tools
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit
+
+## make package [STAGE=prod]: the Lambda zip in build/, its path and size printed (no AWS needed)
+package:
+	$(PYTHON) tools/package.py --stage $(STAGE)
+
+## make artifact: build the package and run it as Lambda would (tests/artifact)
+artifact: $(STAMP)
+	$(BIN)/pytest -m artifact tests/artifact
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache .hypothesis

@@ -21,7 +21,6 @@ from tiket.domain.reporting import (
     StepCompliance,
     acknowledge_minutes,
     age_bucket,
-    breached_steps,
     compile_report,
     monitoring_rows,
     resolve_minutes,
@@ -164,11 +163,11 @@ def test_compliance_per_step(report) -> None:
 
 def test_breached_steps_of_each_ticket(tickets) -> None:
     a, b, c, d, e = tickets
-    assert breached_steps(a, NOW) == {"acknowledge"}
-    assert breached_steps(b, NOW) == {"diagnose"}
-    assert breached_steps(c, NOW) == {"acknowledge"}
-    assert breached_steps(d, NOW) == {"handle"}
-    assert breached_steps(e, NOW) == frozenset()
+    assert a.late_steps(NOW) == {"acknowledge"}
+    assert b.late_steps(NOW) == {"diagnose"}
+    assert c.late_steps(NOW) == {"acknowledge"}
+    assert d.late_steps(NOW) == {"handle"}
+    assert e.late_steps(NOW) == frozenset()
 
 
 def test_durations_median_and_p90(report) -> None:

@@ -10,9 +10,13 @@ import json
 import logging
 import sys
 import time
+import traceback
+from contextvars import ContextVar
 from typing import Any
 
 LOGGER_NAME = "tiket"
+# Set by the web layer for the duration of a request, so every line carries its id.
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 NAMESPACE = "TIKet"
 METRICS_LOGGER = "tiket.metrics"
 
@@ -24,10 +28,20 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        if request_id.get():
+            payload["request_id"] = request_id.get()
         payload.update(getattr(record, "fields", {}))
         if record.exc_info:
-            payload["exception"] = self.formatException(record.exc_info)
+            payload["exception"] = where(record.exc_info[1])
         return json.dumps(payload, default=str, ensure_ascii=False)
+
+
+def where(error: BaseException | None) -> list[str]:
+    """The frames of a traceback, without the exception's message (it can echo user input)."""
+    if error is None:
+        return []
+    frames = traceback.extract_tb(error.__traceback__)
+    return [type(error).__name__] + [f"{f.filename}:{f.lineno} {f.name}" for f in frames]
 
 
 def configure_logging(level: str = "INFO") -> logging.Logger:

@@ -30,8 +30,9 @@ carries that index's keys):
   staff queue) | ``ROLE#<role>`` (active staff, ``list_sk`` = email).
 - ``month``: ``month_pk`` = ``M#<yyyy-mm>`` (month of creation, Asia/Jakarta),
   ``month_sk`` = ``<created-utc>#<number>``. Reports and exports read a period month by month.
-- ``assignee``: ``assignee_pk`` = ``A#<email>``, ``assignee_sk`` = ``<created-utc>#<number>``;
-  every ticket a staff member holds or held as (repair) assignee.
+- ``assignee``: ``assignee_pk`` = ``A#<email>`` | ``A#POOL#tik`` | ``A#POOL#rt``,
+  ``assignee_sk`` = ``<created-utc>#<number>``: the open tickets a staff member holds now, and
+  the unclaimed ones of each pool (removed when the ticket leaves the open statuses).
 
 Expiring items carry ``ttl`` (epoch seconds); code checks expiry itself since TTL deletion lags.
 """

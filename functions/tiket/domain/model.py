@@ -132,11 +132,23 @@ class Ticket:
         return None
 
     def steps_with_dispatch(self) -> tuple[StepRecord, ...]:
-        """Steps with the ``notify`` step completed from ``notified_at``."""
-        notify = self.step("notify")
-        if notify is None or self.notified_at is None or not notify.open:
+        """Steps in SOP order, the ``notify`` step completed from ``notified_at``."""
+        if self.notified_at is None:
             return self.steps
-        return self.with_step(replace(notify, done_at=self.notified_at)).steps
+        return tuple(
+            replace(r, done_at=self.notified_at) if r.step == "notify" and r.open else r
+            for r in self.steps
+        )
+
+    def late_steps(
+        self, now: datetime, records: tuple[StepRecord, ...] | None = None
+    ) -> frozenset[str]:
+        """Steps over their standard: recorded by the sweep, done late, or still running
+        past due. An open step of a ticket no longer open is not running: never late."""
+        records = self.steps_with_dispatch() if records is None else records
+        return self.breaches | {
+            r.step for r in records if (r.done_at is not None or self.open) and r.late_at(now)
+        }
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.model import ALL_STATUSES, OPEN_STATUSES, Ticket
 from tiket.domain.skm import SkmResult, index, minimum_sample
-from tiket.domain.standards import STEP_ORDER, StepRecord
+from tiket.domain.standards import STEP_ORDER
 from tiket.messages import Msg
 
 PATHS = ("tik", "rt", "none")  # handled by ICT staff, referred to facilities, not diagnosed
@@ -115,22 +115,6 @@ class Report:
     skm: SkmFigures
     monitoring: tuple[MonitoringRow, ...]
     threshold_percent: float
-
-
-def breached_steps(ticket: Ticket, now: datetime) -> frozenset[str]:
-    """Steps over their standard: recorded by the sweep, done late, or still open past due.
-
-    An open step of a closed or cancelled ticket never runs late: nothing is pending there."""
-    return _breached(ticket, ticket.steps_with_dispatch(), now)
-
-
-def _breached(ticket: Ticket, records: Iterable[StepRecord], now: datetime) -> frozenset[str]:
-    late = {
-        record.step
-        for record in records
-        if (record.done_at is not None or ticket.open) and record.late_at(now)
-    }
-    return ticket.breaches | late
 
 
 def acknowledge_minutes(ticket: Ticket, calendar: WorkingCalendar) -> float | None:
@@ -260,7 +244,7 @@ def compile_report(
                 on_time[record.step] += record.done_at <= record.due_at
             elif ticket.open and record.late_at(now):
                 open_overdue[record.step] += 1
-        for step in _breached(ticket, records, now):
+        for step in ticket.late_steps(now, records):
             breaches[step] += 1
             who = _responsible(ticket, step)
             if who is not None:

@@ -7,9 +7,11 @@ tests build one against moto with a fixed clock.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import boto3
 
+from tiket import config
 from tiket.adapters.clock import SystemClock
 from tiket.adapters.mail.render import MailRenderer
 from tiket.adapters.mail.transports import (
@@ -89,6 +91,13 @@ def build_transport(settings: Settings) -> Transport:
     if not transports:
         raise ValueError(f"Unknown mail transport {settings.mail_transport!r}")
     return transports[0] if len(transports) == 1 else FanoutTransport(transports)
+
+
+@cache
+def shared_services() -> Services:
+    """One set per Lambda instance, from the environment: the web app and the scheduled
+    functions of a cold start share it (one SSM read, one set of clients)."""
+    return build_services(config.from_env())
 
 
 def build_services(settings: Settings, *, clock=None, transport=None, metrics=None) -> Services:

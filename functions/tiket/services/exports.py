@@ -24,7 +24,7 @@ from pygal.style import Style
 
 from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.model import Ticket
-from tiket.domain.reporting import Report, breached_steps, resolve_minutes, step_minutes
+from tiket.domain.reporting import Report, resolve_minutes, step_minutes
 from tiket.domain.skm import UNSUR
 from tiket.domain.standards import STEP_ORDER
 from tiket.messages import (
@@ -100,7 +100,7 @@ def ticket_table(
         resolve = resolve_minutes(ticket, calendar)
         answers = ticket.survey.answers if ticket.survey else {}
         requester = ticket.requester
-        breached = breached_steps(ticket, now)
+        breached = ticket.late_steps(now)
         rows.append(
             [
                 ticket.number,

@@ -79,7 +79,7 @@ class Mailer:
                 ticket=mail.ticket,
                 kind=mail.kind,
                 mail_id=mail.id,
-                error=str(error)[:200],
+                error=_code(str(error)),
             )
             report.failed += 1
             return
@@ -110,7 +110,13 @@ class Mailer:
         if attempts >= MAX_ATTEMPTS:
             self.s.store.mail_failed(mail.id, now, f"gave up after {attempts}: {error}", holder)
             self.s.metrics.count("EmailsFailed", kind=mail.kind)
-            log_event("email failed", logging.WARNING, ticket=mail.ticket, kind=mail.kind)
+            log_event(
+                "email failed",
+                logging.WARNING,
+                ticket=mail.ticket,
+                kind=mail.kind,
+                error=_code(error),
+            )
             report.failed += 1
             return
         backoff = min(timedelta(minutes=2 ** (attempts - 1)), MAX_BACKOFF)
@@ -121,6 +127,13 @@ class Mailer:
             ticket=mail.ticket,
             kind=mail.kind,
             attempt=attempts,
+            error=_code(error),
             retry_in_s=int(backoff.total_seconds()),
         )
         report.retrying += 1
+
+
+def _code(error: str) -> str:
+    """The error's code only: provider messages may name the recipient's address, which
+    stays in the outbox record, never in a log line."""
+    return error.split(":", 1)[0][:60]

@@ -34,14 +34,32 @@ LIMITS = {
     "description": 5000,
     "suggestion": 1000,
 }
-NIP = re.compile(r"\d{18}")
+# ASCII digits only: Python's \d would also take other scripts' digits.
+NIP = re.compile(r"[0-9]{18}")
 PHONE = re.compile(r"[0-9+ ]{5,30}")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SINGLE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _limit(field: str):
-    return Field(max_length=LIMITS[field])
+# What the validators below accept, as JSON Schema patterns for the OpenAPI document (the
+# validators stay the rule; these only describe it): some visible character and none of the
+# control characters a field refuses. One-line fields fold line breaks and tabs to spaces.
+_ONE_LINE_REFUSED = r"\x00-\x08\x0e-\x1b\x7f"
+_TEXT_REFUSED = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+
+
+def _text_pattern(refused: str, required: bool = True) -> str:
+    if not required:
+        return f"^[^{refused}]*$"
+    return f"^[^{refused}]*[^\\s\\x00-\\x1f\\x7f][^{refused}]*$"
+
+
+def _limit(field: str, **schema: Any):
+    return Field(max_length=LIMITS[field], json_schema_extra=schema or None)
+
+
+def _line(field: str, required: bool = True):
+    return _limit(field, pattern=_text_pattern(_ONE_LINE_REFUSED, required))
 
 
 class TicketForm(BaseModel):
@@ -50,31 +68,32 @@ class TicketForm(BaseModel):
 
     model_config = ConfigDict(extra="ignore", strict=True, str_strip_whitespace=True)
 
-    name: Annotated[str, _limit("name")]
-    email: Annotated[str, _limit("email")]
-    nip: Annotated[str | None, _limit("nip")] = None
-    phone: Annotated[str | None, _limit("phone")] = None
-    unit: Annotated[str, _limit("unit")]
-    location: Annotated[str, _limit("location")]
-    category: Annotated[str, _limit("category")]
-    asset_tag: Annotated[str | None, _limit("asset_tag")] = None
-    subject: Annotated[str, _limit("subject")]
-    description: Annotated[str, _limit("description")]
+    name: Annotated[str, _line("name")]
+    email: Annotated[str, _limit("email", format="email")]
+    nip: Annotated[str | None, _limit("nip", pattern=r"^([0-9]{18})?$")] = None
+    phone: Annotated[str | None, _limit("phone", pattern=r"^ *([0-9+][0-9+ ]{3,28}[0-9+])? *$")] = None
+    unit: Annotated[str, _line("unit")]
+    location: Annotated[str, _line("location")]
+    category: Annotated[str, _limit("category")]  # the configured codes: see web/openapi.py
+    asset_tag: Annotated[str | None, _line("asset_tag", required=False)] = None
+    subject: Annotated[str, _line("subject")]
+    description: Annotated[str, _limit("description", pattern=_text_pattern(_TEXT_REFUSED))]
 
     @field_validator("*", mode="after")
     @classmethod
     def _no_blank_no_controls(cls, value: Any, info: ValidationInfo) -> Any:
         if value is None:
             return None
-        if value == "":
-            if cls.model_fields[info.field_name].is_required():
-                raise PydanticCustomError("required", "required")
-            return None
         pattern = CONTROL if info.field_name == "description" else SINGLE_LINE_CONTROL
         # Line breaks are allowed only in the description; elsewhere they are stored
         # folded to spaces, since these values go into email headers and one-line cells.
         if info.field_name != "description":
             value = " ".join(value.replace("\r", " ").replace("\n", " ").split())
+        # Checked after folding: a value of separators only (e.g. "\x1f") is blank too.
+        if value == "":
+            if cls.model_fields[info.field_name].is_required():
+                raise PydanticCustomError("required", "required")
+            return None
         if pattern.search(value):
             raise PydanticCustomError("control_chars", "control characters")
         return value
@@ -134,7 +153,9 @@ class SurveyForm(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=True)
 
     answers: SurveyAnswers
-    suggestion: Annotated[str | None, _limit("suggestion")] = None
+    suggestion: Annotated[
+        str | None, _limit("suggestion", pattern=_text_pattern(_TEXT_REFUSED, required=False))
+    ] = None
 
     @field_validator("suggestion")
     @classmethod

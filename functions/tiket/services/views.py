@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.model import HistoryEntry, Ticket
-from tiket.domain.standards import STEP_ORDER
 from tiket.messages import ACTIONS, CATEGORIES, ROLES, STATUS, STEPS, label
 
 
@@ -18,8 +17,9 @@ def iso(instant: datetime | None, zone: ZoneInfo) -> str | None:
 
 def steps_json(ticket: Ticket, now: datetime, calendar: WorkingCalendar, lang: str) -> list[dict]:
     zone = calendar.zone
+    late = ticket.late_steps(now)
     rows = []
-    for record in sorted(ticket.steps_with_dispatch(), key=lambda r: STEP_ORDER.index(r.step)):
+    for record in ticket.steps_with_dispatch():
         rows.append(
             {
                 "step": record.step,
@@ -31,7 +31,7 @@ def steps_json(ticket: Ticket, now: datetime, calendar: WorkingCalendar, lang: s
                 "on_hold": record.paused_since is not None,
                 "paused_minutes": round(record.paused_minutes, 1),
                 "elapsed_minutes": round(record.elapsed_minutes(calendar, now), 1),
-                "breached": record.step in ticket.breaches or record.late_at(now),
+                "breached": record.step in late,
             }
         )
     return rows

@@ -10,6 +10,7 @@ from datetime import timedelta
 from flask import Flask, g, request
 
 from tiket import config, messages
+from tiket.adapters import observability
 from tiket.adapters.observability import configure_logging, log_event
 from tiket.domain.lifecycle import ACTION_FIELDS
 from tiket.services.context import Services, build_services
@@ -76,6 +77,7 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
         g.started = time.perf_counter()
         context = request.environ.get("lambda.context")
         g.request_id = getattr(context, "aws_request_id", None) or uuid.uuid4().hex
+        observability.request_id.set(g.request_id)
 
     @app.after_request
     def _log(response):
@@ -83,7 +85,6 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
         rule = request.url_rule.rule if request.url_rule else "<unmatched>"
         log_event(
             "request",
-            request_id=g.get("request_id"),
             method=request.method,
             route=rule,
             status=response.status_code,
@@ -95,5 +96,9 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
         )
         response.headers["X-Request-Id"] = g.get("request_id", "")
         return response
+
+    @app.teardown_request
+    def _forget(_error=None) -> None:
+        observability.request_id.set(None)
 
     return app

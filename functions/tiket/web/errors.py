@@ -10,7 +10,7 @@ import logging
 from flask import Flask, current_app, g, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from tiket.adapters.observability import log_event
+from tiket.adapters.observability import log_event, where
 from tiket.domain.errors import RateLimited, TiketError, Unavailable, ValidationFailed
 from tiket.domain.lifecycle import status_text
 from tiket.messages import Msg
@@ -76,11 +76,10 @@ def register(app: Flask) -> None:
         log_event(
             "unhandled error",
             logging.ERROR,
-            request_id=request_id,
             route=request.url_rule.rule if request.url_rule else None,
             error=type(error).__name__,
+            exception=where(error),
         )
-        logging.getLogger("tiket").exception("unhandled error %s", request_id)
         services = app.extensions["tiket"]
         services.metrics.count("Errors")
         return render_error(500, "internal", Msg("error.internal", {"request_id": request_id}))

@@ -1,0 +1,1 @@
+"""Build tools: ``package.py`` makes the Lambda package."""
