@@ -86,6 +86,9 @@ class Settings:
     # How many proxies in front of the app append to X-Forwarded-For (CloudFront + API
     # Gateway in production); the client address is that many entries from the right.
     trusted_proxy_hops: int = 0
+    # When set, every request but the health check must carry it in X-Tiket-Origin (added
+    # by CloudFront), so the API's own URL cannot bypass CloudFront and its WAF.
+    origin_secret: str | None = None
     seed_staff: tuple[StaffSeed, ...] = ()
     # Local stack only: dev routes (/_dev/*) and serving site/ from the app.
     dev_routes: bool = False
@@ -130,6 +133,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         "TIKET_SIGNING_KEYS_PARAM": "signing_keys_param",
         "TIKET_UNIT_NAME": "unit_name",
         "TIKET_TIMEZONE": "timezone",
+        "TIKET_ORIGIN_SECRET": "origin_secret",
     }
     for var, attr in simple.items():
         if get(var):

@@ -83,6 +83,9 @@ json.dump({"results": results, "outside": outside}, open(results_file, "w"))
 """
 
 
+ORIGIN_SECRET = "artifact-origin-secret-0123456789abcdefghij"
+
+
 def http_event(method: str, path: str, body: str | None = None, **headers: str) -> dict:
     """An API Gateway REST API proxy event, as CloudFront + API Gateway deliver it. With
     binary support on, API Gateway passes every request body base64-encoded."""
@@ -93,6 +96,7 @@ def http_event(method: str, path: str, body: str | None = None, **headers: str) 
         "X-Forwarded-Proto": "https",
         "X-Forwarded-Port": "443",
         "Accept": "application/json",
+        "X-Tiket-Origin": ORIGIN_SECRET,  # CloudFront's origin header (infra/tiket.yaml)
         **headers,
     }
     return {
@@ -167,6 +171,7 @@ def _child_environment(endpoint: str) -> dict[str, str]:
         "TIKET_ALLOWED_ORIGINS": PUBLIC_URL,
         "TIKET_MAIL_SENDER": f"TIKet <{SENDER}>",
         "TIKET_UNIT_NAME": "Unit Uji",
+        "TIKET_ORIGIN_SECRET": ORIGIN_SECRET,
     }
     assert {k for k, v in env.items() if "<" in v} <= set(filled), "an unfilled placeholder"
     env.update(filled)

@@ -289,3 +289,23 @@ def test_concurrent_submissions_get_distinct_numbers(client, app, services, tran
     assert sorted(stored) == sorted(numbers)
     tik_staff = len(services.store.staff_with_role("tik"))
     assert len(transport.sent) == count * (1 + tik_staff)
+
+
+def test_only_requests_through_cloudfront_are_served_when_an_origin_secret_is_set(aws, transport):
+    from tests.conftest import MONDAY_8
+    from tests.support import make_services
+    from tiket.adapters.clock import FixedClock
+    from tiket.web.app import create_app
+
+    secret = "cloudfront-origin-secret-0123456789abcdef"
+    services = make_services(clock=FixedClock(MONDAY_8), transport=transport, origin_secret=secret)
+    client = create_app(services=services).test_client()
+    assert client.get("/api/health").status_code == 200  # Zappa's touch after deploy
+    direct = client.post("/api/tickets", json=VALID_TICKET)
+    assert direct.status_code == 403 and direct.get_json()["error"] == "forbidden"
+    wrong = client.post("/api/tickets", json=VALID_TICKET, headers={"X-Tiket-Origin": "guess"})
+    assert wrong.status_code == 403
+    via_cloudfront = client.post(
+        "/api/tickets", json=VALID_TICKET, headers={"X-Tiket-Origin": secret}
+    )
+    assert via_cloudfront.status_code == 201

@@ -3,6 +3,7 @@ the client address behind the configured number of proxies."""
 
 from __future__ import annotations
 
+import hmac
 from urllib.parse import urlsplit
 
 from flask import Flask, Request, request
@@ -38,6 +39,14 @@ def client_address(req: Request, trusted_hops: int) -> str:
 
 def register(app: Flask, settings: Settings) -> None:
     allowed = set(settings.allowed_origins) | {origin_of(settings.public_url)}
+
+    @app.before_request
+    def _only_through_cloudfront() -> None:
+        secret = settings.origin_secret
+        if secret and request.path != "/api/health":
+            given = request.headers.get("X-Tiket-Origin", "")
+            if not hmac.compare_digest(given.encode(), secret.encode()):
+                raise Forbidden(Msg("error.origin"))
 
     @app.before_request
     def _refuse_foreign_preflight() -> None:
