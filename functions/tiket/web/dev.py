@@ -4,6 +4,7 @@ beside the API (production serves site/ from S3/CloudFront). Never registered in
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import re
 from datetime import datetime
 from email import policy
@@ -27,6 +28,13 @@ from tiket.web.http import lang, services, wants_json
 
 bp = Blueprint("dev", __name__)
 LINK = re.compile(r"https?://[^\s<>\"]+")
+COMPRESSIBLE = {
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "image/svg+xml",
+}
 
 
 def _outbox() -> Path:
@@ -100,4 +108,13 @@ def site(path: str):
         abort(404)
     if path.endswith("/"):
         path += "index.html"
-    return send_from_directory(directory, path, max_age=0)
+    response = send_from_directory(directory, path, max_age=0)
+    # CloudFront compresses the site in production (Compress: true); so does the local stack,
+    # so that what is measured here is what users get.
+    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    if accepts_gzip and response.status_code == 200 and response.mimetype in COMPRESSIBLE:
+        response.direct_passthrough = False
+        response.set_data(gzip.compress(response.get_data(), mtime=0))
+        response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
+    return response
