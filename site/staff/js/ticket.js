@@ -1,0 +1,254 @@
+// TIKet staff ticket detail (staff/ticket.html#<number>): everything the staff API knows about
+// one ticket, read only. Staff act through the links in their emails.
+import { fetchJSON, loadOptions, showUnitName, msg, h, timeEl, formatDateTime, ready, onLanguageChange } from '../../js/common.js';
+import { whoami, showStaff, toSignIn, duration } from './staff.js';
+
+const $ = (id) => document.getElementById(id);
+let options = null;
+let loading = false;
+let me = null;
+
+function readNumber() {
+  let n = location.hash.replace(/^#/, '');
+  try { n = decodeURIComponent(n); } catch (e) { /* keep raw */ }
+  return n.trim().toUpperCase();
+}
+
+function showError(text) {
+  const box = $('t-error');
+  box.replaceChildren(h('p', '', text));
+  box.hidden = false;
+}
+
+function text(v) { return typeof v === 'string' ? v.trim() : (v === null || v === undefined ? '' : String(v)); }
+function hasMsg(key) { return !!document.querySelector(`[data-msg="${key}"]`); }
+function stepLabel(s) {
+  if (s && typeof s.label === 'string' && s.label) return s.label;
+  const code = s && typeof s === 'object' ? s.step : s;
+  return hasMsg(`step.${code}`) ? msg(`step.${code}`) : String(code || '');
+}
+
+// Append dt/dd pairs for the values that are present.
+function fill(dl, rows) {
+  dl.replaceChildren();
+  rows.forEach(([key, value]) => {
+    if (value === null || value === undefined || value === '') return;
+    const dt = h('dt', '', msg(`lbl.${key}`));
+    const dd = h('dd');
+    dd.dataset.field = key;
+    if (value instanceof Node) dd.append(value); else { dd.textContent = String(value); dd.classList.add('pre'); }
+    dl.append(dt, dd);
+  });
+}
+
+function link(href, label) {
+  const a = h('a', '', label);
+  a.href = href;
+  return a;
+}
+
+function person(name, email) {
+  const n = text(name);
+  const e = text(email);
+  if (!n && !e) return null;
+  const span = h('span', '', n || e);
+  if (n && e) span.append(' ', h('span', 'muted small', `(${e})`));
+  return span;
+}
+
+function dateCell(iso) {
+  const td = h('td');
+  if (iso) td.append(timeEl(iso, true)); else td.textContent = msg('none');
+  return td;
+}
+
+function renderSteps(steps) {
+  const body = $('t-steps-body');
+  body.replaceChildren();
+  if (!steps.length) {
+    const tr = h('tr');
+    const td = h('td', 'muted', msg('nosteps'));
+    td.colSpan = 5;
+    tr.append(td);
+    body.append(tr);
+    return;
+  }
+  steps.forEach((s) => {
+    if (!s || typeof s !== 'object') return;
+    const tr = h('tr');
+    tr.dataset.step = String(s.step || '');
+    const th = h('th');
+    th.scope = 'row';
+    th.append(h('span', '', stepLabel(s)));
+    if (Number.isFinite(s.standard_minutes)) th.append(h('span', 'hint', msg('standard', { n: Math.round(s.standard_minutes) })));
+    if (s.on_hold === true && !s.done_at) {
+      const flag = h('span', 'step-flag');
+      flag.append(h('span', 'badge badge-status status-on_hold', msg('paused')));
+      th.append(flag);
+    }
+    if (s.breached === true) {
+      tr.dataset.late = 'true';
+      const flag = h('span', 'step-flag');
+      flag.append(h('span', 'badge badge-late', msg('late')));
+      th.append(flag);
+    }
+    const elapsed = h('td', 'num', Number.isFinite(s.elapsed_minutes) && (s.started_at || s.done_at) ? duration(s.elapsed_minutes) : msg('none'));
+    const start = dateCell(s.started_at);
+    start.classList.add('hide-sm');
+    tr.append(th, start, dateCell(s.due_at), dateCell(s.done_at), elapsed);
+    body.append(tr);
+  });
+}
+
+function renderHistory(history) {
+  const list = $('t-history');
+  list.replaceChildren();
+  if (!history.length) { list.append(h('li', 'muted', msg('nohistory'))); return; }
+  history.forEach((e) => {
+    if (!e || typeof e !== 'object') return;
+    const li = h('li');
+    if (e.action) li.dataset.action = String(e.action);
+    if (e.at) li.append(timeEl(e.at, false));
+    const from = e.from_label || e.from || '';
+    const to = e.to_label || e.to || '';
+    const change = h('span', 'change', e.action_label ? `${e.action_label}: ` : '');
+    change.append(from && to ? `${from} → ${to}` : (to || from));
+    li.append(change);
+    const actor = text(e.actor_name);
+    if (actor || e.actor_email) {
+      const who = actor ? (e.role_label ? `${actor} (${e.role_label})` : actor) : text(e.actor_email);
+      const by = h('span', 'muted', ` ${msg('by', { name: who })}`);
+      if (actor && e.actor_email) by.append(` · ${e.actor_email}`);
+      li.append(by);
+    }
+    if (text(e.note)) li.append(h('p', 'note', String(e.note)));
+    list.append(li);
+  });
+}
+
+function renderSurvey(survey) {
+  const section = $('t-survey');
+  if (!survey || typeof survey !== 'object' || !survey.answers) { section.hidden = true; return; }
+  const items = options && Array.isArray(options.skm) ? options.skm : [];
+  const body = $('t-survey-body');
+  body.replaceChildren();
+  const codes = Object.keys(survey.answers).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+  codes.forEach((code, i) => {
+    const value = survey.answers[code];
+    const unsur = items.find((u) => u && u.code === code) || null;
+    const tr = h('tr');
+    tr.dataset.unsur = code;
+    tr.append(h('td', 'num', String(i + 1)));
+    const th = h('th', '', unsur && unsur.name ? unsur.name : code);
+    th.scope = 'row';
+    tr.append(th);
+    const labels = unsur && Array.isArray(unsur.labels) ? unsur.labels : [];
+    const label = Number.isInteger(value) && labels[value - 1] ? ` — ${labels[value - 1]}` : '';
+    tr.append(h('td', '', `${value}${label}`));
+    body.append(tr);
+  });
+  $('t-survey-at').textContent = survey.submitted_at ? msg('survey.at', { time: formatDateTime(survey.submitted_at, false) }) : '';
+  const suggestion = text(survey.suggestion);
+  $('t-suggestion').textContent = suggestion || msg('nosuggestion');
+  $('t-suggestion').classList.toggle('muted', !suggestion);
+  section.hidden = false;
+}
+
+function render(t) {
+  $('t-number').textContent = t.number || '';
+  document.title = `${t.number || ''} — TIKet`;
+  const badge = $('t-status');
+  const code = String(t.status || '').replace(/[^a-z_]/g, '');
+  badge.className = `badge badge-status${code ? ` status-${code}` : ''}`;
+  badge.dataset.status = code;
+  badge.textContent = t.status_label || t.status || '';
+  const steps = Array.isArray(t.steps) ? t.steps : [];
+  const breaches = Array.isArray(t.breaches) ? t.breaches : [];
+  const late = steps.filter((s) => s && s.breached).map((s) => s.step);
+  breaches.forEach((b) => { if (!late.includes(b)) late.push(b); });
+  $('t-late').hidden = late.length === 0;
+  $('t-subject').textContent = t.subject || '';
+
+  fill($('t-summary'), [
+    ['category', t.category_label || t.category],
+    ['created', t.created_at ? timeEl(t.created_at, false) : null],
+    ['path', t.path && hasMsg(`path.${t.path}`) ? msg(`path.${t.path}`) : null],
+    ['breaches', late.length ? late.map((s) => stepLabel(s)).join(', ') : null],
+  ]);
+  const email = text(t.requester_email);
+  const phone = text(t.requester_phone);
+  fill($('t-requester'), [
+    ['requester_name', text(t.requester_name)],
+    ['requester_email', email ? link(`mailto:${email}`, email) : null],
+    ['requester_phone', phone ? link(`tel:${phone.replace(/[^0-9+]/g, '')}`, phone) : null],
+    ['requester_nip', text(t.requester_nip)],
+    ['unit', text(t.unit)],
+    ['location', text(t.location)],
+    ['asset_tag', text(t.asset_tag)],
+  ]);
+  fill($('t-handling'), [
+    ['assignee', person(t.assignee_name, t.assignee)],
+    ['repair_assignee', person(t.repair_assignee_name, t.repair_assignee)],
+    ['diagnosis', text(t.diagnosis)],
+    ['estimate', Number.isFinite(t.estimate_minutes) ? duration(t.estimate_minutes) : null],
+    ['hold_reason', text(t.hold_reason)],
+    ['resolution', text(t.resolution)],
+    ['cancel_reason', text(t.cancel_reason)],
+    ['resolved_at', t.resolved_at ? timeEl(t.resolved_at, false) : null],
+    ['closed_at', t.closed_at ? timeEl(t.closed_at, false) : null],
+  ]);
+  if (!$('t-handling').children.length) $('t-handling').append(h('dd', 'muted', msg('none')));
+  $('t-description').textContent = t.description || '';
+  renderSteps(steps);
+  renderHistory(Array.isArray(t.history) ? t.history : []);
+  renderSurvey(t.survey);
+  $('ticket').hidden = false;
+}
+
+async function load() {
+  const number = readNumber();
+  $('t-error').hidden = true;
+  if (!number) {
+    $('ticket').hidden = true;
+    $('t-loaded').textContent = '';
+    showError(msg('nonumber'));
+    return;
+  }
+  if (loading) return;
+  loading = true;
+  $('refresh').disabled = true;
+  $('t-loaded').textContent = msg('loading');
+  const optionsP = loadOptions();
+  let r = null;
+  try { r = await fetchJSON(`/api/staff/tickets/${encodeURIComponent(number)}`); } catch (e) { r = null; }
+  options = await optionsP;
+  showUnitName(options);
+  loading = false;
+  $('refresh').disabled = false;
+  if (r && r.status === 200) {
+    render(r.data);
+    $('t-loaded').textContent = msg('updated', { time: formatDateTime(new Date().toISOString(), true) });
+    return;
+  }
+  $('t-loaded').textContent = '';
+  if (r && r.status === 401) { toSignIn(); return; }
+  $('ticket').hidden = true;
+  if (!r) showError(msg('network'));
+  else if (r.status === 404) { $('t-number').textContent = number; showError(msg('notfound', { number })); }
+  else if (r.status === 429) showError(msg('e429'));
+  else if (r.status >= 500) showError(msg('e5xx'));
+  else showError((r.data && r.data.message) || msg('generic'));
+}
+
+$('refresh').addEventListener('click', load);
+window.addEventListener('hashchange', load);
+ready.then(() => {
+  // The menu fills in while the ticket loads; a 401 from either sends to the sign-in page.
+  whoami().then((w) => { if (w.status === 401) return; me = w.staff; showStaff(me); });
+  load();
+});
+onLanguageChange(async () => {
+  options = await loadOptions(true);
+  if (me) whoami().then((w) => { if (w.staff) { me = w.staff; showStaff(me); } });
+  load();
+});
