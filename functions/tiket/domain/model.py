@@ -131,6 +131,12 @@ class Ticket:
             return self.assignee
         return None
 
+    def holder_name(self) -> str | None:
+        holder = self.holder()
+        if holder is None:
+            return None
+        return self.repair_assignee_name if holder == self.repair_assignee else self.assignee_name
+
     def steps_with_dispatch(self) -> tuple[StepRecord, ...]:
         """Steps in SOP order, the ``notify`` step completed from ``notified_at``."""
         if self.notified_at is None:

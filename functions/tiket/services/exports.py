@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -375,7 +376,10 @@ def chart_svg(name: str, report: Report, lang: str) -> str:
     title = label(REPORT_CHARTS, name, lang)
     if name == "category":
         values = report.by_category
-        chart = _bar(title, lang, value_formatter=lambda v: f"{v:.0f}")
+        # Whole-number ticks: pygal would otherwise label fractions of a ticket.
+        step = max(1, math.ceil(max(values.values(), default=0) / 8))
+        ticks = list(range(0, max(values.values(), default=0) + step + 1, step))
+        chart = _bar(title, lang, y_labels=ticks, value_formatter=lambda v: f"{v:.0f}")
         chart.x_labels = [label(CATEGORIES, code, lang) for code in reversed(values)]
         chart.add(t("chart.series.tickets", lang), list(reversed(values.values())))
     elif name == "compliance":

@@ -196,5 +196,4 @@ def _holder_actor(ticket: Ticket) -> Actor | None:
     if holder is None:
         return None
     role = "rt" if holder == ticket.repair_assignee else "tik"
-    name = ticket.repair_assignee_name if role == "rt" else ticket.assignee_name
-    return Actor(email=holder, name=name or holder, role=role)
+    return Actor(email=holder, name=ticket.holder_name() or holder, role=role)

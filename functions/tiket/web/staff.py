@@ -117,6 +117,7 @@ def queue():
                 "unit": ticket.requester.unit,
                 "location": ticket.requester.location,
                 "holder": holder,
+                "holder_name": ticket.holder_name(),
                 "late": late,
                 "current_step": next(
                     (x for x in steps if current and x["step"] == current.step), None
