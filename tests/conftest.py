@@ -71,6 +71,34 @@ def api_calls(monkeypatch):
 
 
 @pytest.fixture
+def faults(monkeypatch):
+    """AWS errors answered in moto's place (``tests.support.Faults``), under botocore's
+    retry handler; its backoff sleeps are skipped, its attempt counts are not."""
+    from botocore.client import BaseClient
+    from botocore.retries.standard import ExponentialBackoff
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    from tests.support import Faults
+
+    injected = Faults()
+    make_api_call = BaseClient._make_api_call
+    moto_answer = BotocoreStubber.__call__
+
+    def faulty_call(self, operation_name, api_params):
+        return injected.around(
+            operation_name, api_params, lambda: make_api_call(self, operation_name, api_params)
+        )
+
+    def faulty_answer(self, event_name, request, **kwargs):
+        return injected.answer(request) or moto_answer(self, event_name, request, **kwargs)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", faulty_call)
+    monkeypatch.setattr(BotocoreStubber, "__call__", faulty_answer)
+    monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0)
+    return injected
+
+
+@pytest.fixture
 def app(services):
     from tiket.web.app import create_app
 

@@ -21,8 +21,10 @@ def free_port() -> int:
 
 
 class LocalStack:
-    def __init__(self, var_dir: Path):
+    def __init__(self, var_dir: Path, env: dict[str, str] | None = None):
+        """``env``: settings for the stack (``TIKET_*``); the caller's own are not passed on."""
         self.var_dir = var_dir
+        self.env = env or {}
         self.port = free_port()
         self.aws_port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -36,6 +38,7 @@ class LocalStack:
             if not key.startswith(("TIKET_", "AWS_"))
         }
         env.update(
+            self.env,
             PORT=str(self.port),
             TIKET_AWS_PORT=str(self.aws_port),
             TIKET_VAR_DIR=str(self.var_dir),

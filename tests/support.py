@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import replace
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tiket.adapters.mail.message import OutgoingMail
@@ -17,6 +20,8 @@ ALLOWED_ORIGIN = "https://portal.example.go.id"
 SIGNING_KEY = "test-signing-key-0123456789abcdef"
 ACTION_LINK = re.compile(re.escape(PUBLIC_URL) + r"/actions/([A-Za-z0-9_.\-]+)")
 TRACK_LINK = re.compile(re.escape(PUBLIC_URL) + r"/track\.html#([A-Za-z0-9_\-]+)")
+SIGNIN_LINK = re.compile(r"/staff/signin\.html#([A-Za-z0-9_.\-]+)")
+THROTTLED = "ProvisionedThroughputExceededException"
 
 VALID_TICKET = {
     "name": "Ana Lestari",
@@ -85,10 +90,20 @@ def make_services(clock, transport, **settings_changes: Any) -> Services:
     services = build_services(
         settings_for_tests(**settings_changes), clock=clock, transport=transport
     )
+    _table_with_staff(services)
+    return services
+
+
+def _table_with_staff(services: Services) -> None:
     services.store.create_table()
     for seed in services.settings.seed_staff:
         services.store.put_staff(Staff(seed.email, seed.name, seed.role))
-    return services
+
+
+def empty_table(services: Services) -> None:
+    """Start over: a new, empty table with only the staff in it."""
+    services.store.m.connection.client.delete_table(TableName=services.settings.table)
+    _table_with_staff(services)
 
 
 def action_tokens(mail: OutgoingMail) -> list[str]:
@@ -103,6 +118,35 @@ def token_for(services: Services, mail: OutgoingMail, action: str) -> str:
         if services.signer.verify(ACTION_PURPOSE, token)["a"] == action:
             return token
     raise AssertionError(f"no {action} link in {mail.kind} to {mail.to}")
+
+
+def latest(transport: MemoryTransport, to: str, kind: str) -> OutgoingMail:
+    mails = [mail for mail in transport.sent if mail.to == to and mail.kind == kind]
+    assert mails, f"no {kind} email to {to}: {transport.kinds()}"
+    return mails[-1]
+
+
+def follow(services: Services, transport, to: str, kind: str, action: str, **form):
+    """Do ``action`` from its link in the newest ``kind`` email to ``to``."""
+    return services.actions.perform(token_for(services, latest(transport, to, kind), action), form)
+
+
+def resolve(services: Services, transport, tik: str = "tik1@example.go.id", **texts: str):
+    """Take the newest ticket along path A (acknowledge, diagnose, resolve) by ``tik``."""
+    follow(services, transport, tik, "new_ticket", "acknowledge")
+    follow(
+        services,
+        transport,
+        tik,
+        "next_steps",
+        "diagnose",
+        diagnosis=texts.get("diagnosis", "Driver rusak"),
+        decision="handle",
+        estimate_minutes=30,
+    )
+    return follow(
+        services, transport, tik, "next_steps", "resolve", resolution=texts.get("resolution", "OK")
+    )
 
 
 def track_token(mail: OutgoingMail) -> str:
@@ -126,3 +170,89 @@ class ApiCalls:
 
     def clear(self) -> None:
         self.calls.clear()
+
+
+def sign_in(client, transport, email: str) -> None:
+    """Sign ``client`` in as ``email`` the way a person does: the link from the email."""
+    assert client.post("/api/auth/login", json={"email": email}).status_code == 202
+    mail = transport.sent[-1]
+    assert mail.to == email
+    (token,) = SIGNIN_LINK.findall(mail.text)
+    assert client.post("/api/auth/signin", json={"token": token}).status_code == 200
+
+
+@dataclass
+class Fault:
+    """AWS answers ``code`` to calls of ``operation`` whose parameters satisfy ``when``, for
+    the next ``times`` HTTP attempts (botocore's retries included); ``attempts`` counts
+    the attempts it answered."""
+
+    operation: str
+    code: str
+    status: int = 400
+    times: int = 1_000  # in effect: every attempt
+    when: Callable[[dict], bool] = lambda params: True
+    body: dict = field(default_factory=dict)
+    attempts: int = 0
+
+    def response(self, url: str):
+        from botocore.awsrequest import AWSResponse
+
+        self.attempts += 1
+        payload = json.dumps({"__type": self.code, "message": self.code, **self.body}).encode()
+        headers = {"x-amzn-ErrorType": self.code, "Content-Type": "application/x-amz-json-1.0"}
+        return AWSResponse(url, self.status, headers, _Raw(payload))
+
+
+class _Raw:
+    def __init__(self, payload: bytes) -> None:
+        self.payload = payload
+
+    def stream(self, **_):
+        yield self.payload
+
+
+class Faults:
+    """Fault injection where AWS answers: a planned fault answers a matching call instead
+    of moto, as an HTTP error response, so botocore parses it and retries it as it would a
+    real one. Installed by the ``faults`` fixture."""
+
+    def __init__(self) -> None:
+        self.planned: list[Fault] = []
+        self._armed = threading.local()
+
+    def add(self, operation: str, code: str, **options: Any) -> Fault:
+        fault = Fault(operation, code, **options)
+        self.planned.append(fault)
+        return fault
+
+    def throttle(self, operation: str, code: str = THROTTLED, **options: Any) -> Fault:
+        return self.add(operation, code, **options)
+
+    def clear(self) -> None:
+        self.planned.clear()
+
+    def around(self, operation: str, params: dict, call):
+        """Around ``BaseClient._make_api_call``: arms the fault this call matches, if any,
+        for every HTTP attempt botocore makes of it."""
+        self._armed.fault = next(
+            (f for f in self.planned if f.operation == operation and f.when(params)), None
+        )
+        try:
+            return call()
+        finally:
+            self._armed.fault = None
+
+    def answer(self, request):
+        """Around moto's answer to one HTTP attempt: the armed fault's, while it lasts."""
+        fault = getattr(self._armed, "fault", None)
+        if fault is None or fault.attempts >= fault.times:
+            return None
+        return fault.response(request.url)
+
+
+def table_items(services: Services) -> dict[tuple[str, str], dict]:
+    """Every item of the table by key (tests only: a Scan)."""
+    client = services.store.m.connection.client
+    items = client.scan(TableName=services.settings.table, ConsistentRead=True)["Items"]
+    return {(item["pk"]["S"], item["sk"]["S"]): item for item in items}

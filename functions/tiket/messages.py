@@ -200,6 +200,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "id": "Kunci Idempotency-Key ini sudah dipakai untuk permohonan dengan isi berbeda.",
         "en": "This Idempotency-Key was already used for a request with a different body.",
     },
+    "error.filing_conflict": {
+        "id": "Permohonan bertabrakan dengan permintaan lain dan belum tersimpan. Silakan kirim ulang.",
+        "en": "The request clashed with another one and was not saved. Please send it again.",
+    },
     "error.unavailable": {
         "id": "Layanan sedang sibuk. Silakan coba lagi sebentar lagi.",
         "en": "The service is busy. Please try again shortly.",

@@ -58,6 +58,9 @@ THROTTLING = {
     "RequestLimitExceeded",
     "InternalServerError",
     "ServiceUnavailable",
+    # A transaction cancelled for capacity names it in its reasons, without "Exception".
+    "ProvisionedThroughputExceeded",
+    "ThrottlingError",
 }
 MAIL_RETENTION = timedelta(days=90)
 JAKARTA = ZoneInfo("Asia/Jakarta")

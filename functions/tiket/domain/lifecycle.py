@@ -10,6 +10,7 @@ in_progress / in_repair ─hold→ on_hold ─resume→ (back)        any open s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -29,6 +30,7 @@ from tiket.domain.standards import StepClock, TimeStandards
 from tiket.messages import ROLES, STATUS, Msg, label
 
 TEXT_LIMITS = {"diagnosis": 2000, "resolution": 2000, "reason": 500}
+ESTIMATE_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,9 @@ def parse_fields(action: str, raw: Mapping[str, Any], standards: TimeStandards) 
         if value is None or value == "":
             errors["estimate_minutes"] = Msg("field.required")
             return
-        if isinstance(value, str) and value.strip().isdigit():
+        # ASCII digits, a few of them: str.isdigit() also takes "²", which int() refuses,
+        # and int() refuses more than 4300 digits.
+        if isinstance(value, str) and ESTIMATE_DIGITS.fullmatch(value.strip()):
             value = int(value.strip())
         if (
             isinstance(value, bool)

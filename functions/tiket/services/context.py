@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import boto3
+from botocore.config import Config
 
 from tiket import config
 from tiket.adapters.clock import SystemClock
@@ -75,11 +76,23 @@ class Services:
         return self.clock.now()
 
 
+# Emails are sent inside requests (three for a new ticket) and one that fails waits in the
+# outbox for the sweep, so a send gives up quickly, whatever botocore the Lambda runtime
+# carries: its defaults (60 s timeouts; older versions retry five times, ~15 s) could hold a
+# request past API Gateway's 29 s.
+SES_CLIENT = Config(
+    retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=5, read_timeout=10
+)
+
+
 def build_transport(settings: Settings) -> Transport:
     transports: list[Transport] = []
     if "ses" in settings.mail_transport.split("+"):
         client = boto3.client(
-            "sesv2", region_name=settings.region, endpoint_url=settings.ses_endpoint
+            "sesv2",
+            region_name=settings.region,
+            endpoint_url=settings.ses_endpoint,
+            config=SES_CLIENT,
         )
         transports.append(
             SesTransport(client, settings.mail_sender, settings.ses_configuration_set)

@@ -14,7 +14,7 @@ from tiket.adapters.observability import log_event
 from tiket.adapters.store import Change, IdempotencyRecord
 from tiket.domain import lifecycle
 from tiket.domain.deadlines import next_check
-from tiket.domain.errors import BadRequest, IdempotencyMismatch, WriteConflict
+from tiket.domain.errors import BadRequest, Conflict, IdempotencyMismatch, WriteConflict
 from tiket.domain.model import Requester
 from tiket.messages import Msg
 from tiket.services.mailer import LEASE
@@ -97,10 +97,12 @@ class IntakeService:
         try:
             self.s.store.create_ticket(change, idempotency)
         except WriteConflict:
-            # Only the idempotency key can collide: a twin request won the race.
+            # A twin request with the same idempotency key won the race: its ticket is the
+            # answer. Anything else (e.g. the twin's transaction still in flight) wrote
+            # nothing, and sending again is the way out.
             earlier = self._earlier(key, body_hash) if key else None
             if earlier is None:
-                raise
+                raise Conflict(Msg("error.filing_conflict")) from None
             return earlier
         self.s.metrics.count("TicketsCreated", category=form.category)
         log_event("ticket created", ticket=number, action="create")

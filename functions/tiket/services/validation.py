@@ -37,6 +37,7 @@ LIMITS = {
 # ASCII digits only: Python's \d would also take other scripts' digits.
 NIP = re.compile(r"[0-9]{18}")
 PHONE = re.compile(r"[0-9+ ]{5,30}")
+PHONE_SCHEMA = r"^ *([0-9+][0-9+ ]{3,28}[0-9+])? *$"  # the same, or blank, before stripping
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SINGLE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -71,7 +72,7 @@ class TicketForm(BaseModel):
     name: Annotated[str, _line("name")]
     email: Annotated[str, _limit("email", format="email")]
     nip: Annotated[str | None, _limit("nip", pattern=r"^([0-9]{18})?$")] = None
-    phone: Annotated[str | None, _limit("phone", pattern=r"^ *([0-9+][0-9+ ]{3,28}[0-9+])? *$")] = None
+    phone: Annotated[str | None, _limit("phone", pattern=PHONE_SCHEMA)] = None
     unit: Annotated[str, _line("unit")]
     location: Annotated[str, _line("location")]
     category: Annotated[str, _limit("category")]  # the configured codes: see web/openapi.py

@@ -40,10 +40,12 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
 
     from tiket.web.actions import bp as actions_bp
     from tiket.web.api import bp as api_bp
+    from tiket.web.openapi import bp as openapi_bp
     from tiket.web.reports import bp as reports_bp
     from tiket.web.staff import bp as staff_bp
 
     app.register_blueprint(api_bp)
+    app.register_blueprint(openapi_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(actions_bp)
@@ -69,15 +71,18 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
         fields_of=ACTION_FIELDS.get,
         max_estimate=settings.standards.handle_cap,
     )
-    errors.register(app)
-    security.register(app, settings)
 
+    # The first request hook: an answer given by a later one (a refused CORS preflight,
+    # an oversized body) still carries and logs its request id.
     @app.before_request
     def _start() -> None:
         g.started = time.perf_counter()
         context = request.environ.get("lambda.context")
         g.request_id = getattr(context, "aws_request_id", None) or uuid.uuid4().hex
         observability.request_id.set(g.request_id)
+
+    errors.register(app)
+    security.register(app, settings)
 
     @app.after_request
     def _log(response):

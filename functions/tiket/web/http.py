@@ -41,9 +41,13 @@ def json_body() -> Any:
         raise UnsupportedMediaType(Msg("error.unsupported_media_type"))
     raw = request.get_data(cache=True)
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        body = json.loads(raw.decode("utf-8"))
+        # JSON can escape a lone surrogate ("\ud800"): not text that a store, an email or
+        # a spreadsheet can encode.
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except (UnicodeError, json.JSONDecodeError, RecursionError):
         raise BadRequest(Msg("error.invalid_json")) from None
+    return body
 
 
 def client() -> str:

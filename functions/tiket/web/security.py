@@ -7,6 +7,7 @@ import hmac
 from urllib.parse import urlsplit
 
 from flask import Flask, Request, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from tiket.config import Settings
 from tiket.domain.errors import Forbidden
@@ -47,6 +48,13 @@ def register(app: Flask, settings: Settings) -> None:
             given = request.headers.get("X-Tiket-Origin", "")
             if not hmac.compare_digest(given.encode(), secret.encode()):
                 raise Forbidden(Msg("error.origin"))
+
+    @app.before_request
+    def _refuse_oversized_body() -> None:
+        # Every route, including those that never read their body (resend, logout): refused
+        # before any work, the rate limit's count included. Reading enforces it too.
+        if (request.content_length or 0) > settings.max_body_bytes:
+            raise RequestEntityTooLarge()
 
     @app.before_request
     def _refuse_foreign_preflight() -> None:

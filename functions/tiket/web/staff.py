@@ -70,6 +70,7 @@ def signin():
 
 @bp.post("/auth/logout")
 def logout():
+    json_body()  # JSON only, like every staff route: a cross-site form cannot sign anyone out
     session.clear()
     return "", 204
 

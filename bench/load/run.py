@@ -1,0 +1,213 @@
+"""Load bench: the real local stack (``tiket run``) on loopback, driven over HTTP.
+
+1. N submissions (default 1,000) at concurrency C (default 20), each with its own
+   Idempotency-Key;
+2. R tickets (default 100) raced: both ICT staff POST their acknowledge link from the outbox
+   at once (``Accept: application/json``), 2R clicks.
+
+Prints throughput, p50/p95 latency and errors by kind for each phase, then the audit, read
+from the table and the outbox: tickets stored = 201s returned, numbers distinct, exactly one
+acknowledgement per raced ticket, emails = 3 per ticket + 2 per acknowledgement. Exits 1 if
+the audit fails.
+
+The stack runs in a temporary directory (the user's ``var/`` is untouched) with the rate
+limits raised for the bench. Every request has a timeout; every loop is bounded.
+Run: ``.venv/bin/python bench/load/run.py`` (about two minutes on 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import re
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import boto3
+from tests.stack import LocalStack
+from tests.support import VALID_TICKET
+
+TIMEOUT_S = 30
+GENEROUS = {"tickets": [100_000, 60], "login": [100_000, 60], "resend": [100_000, 60]}
+TIK = ("tik1@example.go.id", "tik2@example.go.id")
+ACTION_LINK = re.compile(r"https?://\S+/actions/[A-Za-z0-9_.\-]+")
+
+
+def call(method: str, url: str, body: dict | None = None, headers: dict | None = None):
+    """(status or error kind, seconds, JSON body or None); never raises."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=TIMEOUT_S)
+    started = time.perf_counter()
+    try:
+        connection.request(
+            method,
+            parts.path,
+            body=None if body is None else json.dumps(body),
+            headers={
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+                **(headers or {}),
+            },
+        )
+        response = connection.getresponse()
+        status, payload = response.status, response.read()
+    except (OSError, http.client.HTTPException) as error:  # timeouts and refusals included
+        return type(error).__name__, time.perf_counter() - started, None
+    finally:
+        connection.close()
+    elapsed = time.perf_counter() - started
+    try:
+        return status, elapsed, json.loads(payload or b"null")
+    except ValueError:
+        return status, elapsed, None
+
+
+def run_phase(name: str, jobs: list, concurrency: int) -> list:
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        results = list(pool.map(lambda job: call(*job), jobs))
+    wall = time.perf_counter() - started
+    latencies = sorted(seconds for _, seconds, _ in results)
+    cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
+    kinds = Counter(str(status) for status, _, _ in results)
+    print(
+        f"{name:<12} {len(jobs):>5} requests in {wall:6.1f} s = {len(jobs) / wall:6.1f}/s"
+        f"   p50 {cuts[49] * 1000:6.0f} ms   p95 {cuts[94] * 1000:6.0f} ms"
+        f"   answers {dict(sorted(kinds.items()))}"
+    )
+    return results
+
+
+def submissions(url: str, count: int) -> list:
+    return [
+        (
+            "POST",
+            f"{url}/api/tickets",
+            {**VALID_TICKET, "subject": f"Beban {i}: printer tidak mencetak"},
+            {"Idempotency-Key": str(uuid.uuid4())},
+        )
+        for i in range(count)
+    ]
+
+
+def outbox(directory: Path) -> list[dict]:
+    """Every email the stack sent, from its .eml copies."""
+    mails = []
+    for path in sorted(directory.glob("*.eml")):
+        message = BytesParser(policy=policy.default).parse(path.open("rb"))
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        mails.append(
+            {
+                "ticket": message["X-TIKet-Ticket"],
+                "to": message["To"].addresses[0].addr_spec,
+                "kind": path.stem.split("-")[-2],  # <time>-<ticket>-<kind>-<id>
+                "links": ACTION_LINK.findall(text),
+            }
+        )
+    return mails
+
+
+def races(mails: list[dict], numbers: list[str]) -> list:
+    """For each ticket, both ICT staff members' acknowledge links (the first link of their
+    new-request email), side by side in the queue: the pool sends each pair at once."""
+    links = {
+        (mail["ticket"], mail["to"]): mail["links"][0]
+        for mail in mails
+        if mail["kind"] == "new_ticket" and mail["links"]
+    }
+    return [("POST", links[(number, tik)], {}) for number in numbers for tik in TIK]
+
+
+def table(stack: LocalStack) -> list[dict]:
+    """The whole table, through the stack's DynamoDB endpoint (a Scan: the bench only)."""
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url=f"http://127.0.0.1:{stack.aws_port}",
+        region_name="ap-southeast-3",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    return [
+        item
+        for page in client.get_paginator("scan").paginate(TableName="tiket")
+        for item in page["Items"]
+    ]
+
+
+def audit(stack: LocalStack, filed: list, clicks: list, raced: list[str]) -> bool:
+    numbers = [body["number"] for status, _, body in filed if status == 201]
+    stored, acks, outbox_records = set(), Counter(), Counter()
+    for item in table(stack):
+        pk, sk = item["pk"]["S"], item["sk"]["S"]
+        if pk.startswith("T#") and sk == "META":
+            stored.add(item["number"]["S"])
+        elif pk.startswith("T#") and sk.startswith("H#") and sk.endswith("#acknowledge"):
+            acks[pk.removeprefix("T#")] += 1
+        elif pk.startswith("MAIL#"):
+            outbox_records[item["status"]["S"]] += 1
+    sent = Counter(mail["kind"] for mail in outbox(stack.var_dir / "outbox"))
+    answered = Counter(status for status, _, _ in clicks)
+    expected = {
+        "confirmation": len(numbers),
+        "new_ticket": len(numbers) * len(TIK),
+        "acknowledged": len(raced),
+        "next_steps": len(raced),
+    }
+    once = sum(acks[number] == 1 for number in raced)
+    checks = [
+        ("tickets stored = 201s returned", len(stored), len(numbers)),
+        ("numbers distinct", len(set(numbers)), len(numbers)),
+        ("stored numbers = returned numbers", stored == set(numbers), True),
+        ("raced tickets acknowledged exactly once", once, len(raced)),
+        ("acknowledgements in all", sum(acks.values()), len(raced)),
+        ("clicks answered 200 / 409", (answered[200], answered[409]), (len(raced),) * 2),
+        ("emails by kind (outbox files)", {k: sent[k] for k in expected}, expected),
+        ("outbox records, all sent", dict(outbox_records), {"sent": sum(sent.values())}),
+    ]
+    print("\naudit")
+    ok = True
+    for label, got, want in checks:
+        ok &= got == want
+        print(f"  {'ok  ' if got == want else 'FAIL'} {label}: {got}", end="")
+        print("" if got == want else f" (expected {want})")
+    if sent["breach"]:
+        print(f"  note: {sent['breach']} breach notices from the stack's own sweep (a slow run)")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tickets", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--races", type=int, default=100)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="tiket-load-") as tmp:
+        stack = LocalStack(Path(tmp) / "var", env={"TIKET_RATE_LIMITS": json.dumps(GENEROUS)})
+        stack.start(timeout=120)
+        try:
+            print(f"local stack {stack.url}: {args.tickets} tickets, {args.concurrency} at once")
+            filed = run_phase("submissions", submissions(stack.url, args.tickets), args.concurrency)
+            raced = [body["number"] for status, _, body in filed if status == 201][: args.races]
+            jobs = races(outbox(stack.var_dir / "outbox"), raced)
+            clicks = run_phase("acknowledge", jobs, args.concurrency)
+            ok = audit(stack, filed, clicks, raced)
+        finally:
+            stack.stop(timeout=300)
+    print("\naudit passed" if ok else "\naudit FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
