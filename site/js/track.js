@@ -1,6 +1,7 @@
 // TIKet — the tracking page: track.html#<token>. The token stays in the fragment so it
 // never reaches a server log; only the API call carries it.
 import { fetchJSON, loadOptions, showUnitName, msg, h, timeEl, formatDateTime, ready, onLanguageChange, NetworkError } from './common.js';
+import { dateCell, renderSteps as stepRows } from './steps.js';
 
 const $ = (id) => document.getElementById(id);
 const UNSUR = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7', 'u8', 'u9'];
@@ -19,7 +20,6 @@ function readToken() {
   return t.trim();
 }
 
-function hasMsg(key) { return !!document.querySelector(`[data-msg="${key}"]`); }
 
 function showError(title, text) {
   const box = $('track-error');
@@ -39,53 +39,8 @@ function categoryLabel(t) {
   return found ? String(found.label || found.code) : String(c || '');
 }
 
-function stepLabel(s) {
-  if (typeof s.label === 'string' && s.label) return s.label;
-  if (typeof s.step_label === 'string' && s.step_label) return s.step_label;
-  return hasMsg(`step.${s.step}`) ? msg(`step.${s.step}`) : String(s.step || '');
-}
 
-function dateCell(iso) {
-  const td = h('td');
-  if (iso) td.append(timeEl(iso, true)); else td.textContent = msg('none');
-  return td;
-}
 
-function renderSteps(steps) {
-  const body = $('t-steps-body');
-  body.replaceChildren();
-  if (!steps.length) {
-    const tr = h('tr');
-    const td = h('td', 'muted', msg('nosteps'));
-    td.colSpan = 3;
-    tr.append(td);
-    body.append(tr);
-    return;
-  }
-  steps.forEach((s) => {
-    if (!s || typeof s !== 'object') return;
-    const tr = h('tr');
-    tr.dataset.step = String(s.step || '');
-    const th = h('th');
-    th.scope = 'row';
-    th.append(h('span', '', stepLabel(s)));
-    const minutes = Number.isFinite(s.standard_minutes) ? s.standard_minutes : s.minutes;
-    if (Number.isFinite(minutes)) th.append(h('span', 'hint', msg('standard', { n: minutes })));
-    else if (Number.isFinite(s.max_minutes)) th.append(h('span', 'hint', msg('standard.max', { n: s.max_minutes })));
-    if (s.on_hold === true && !s.done_at) {
-      const flag = h('span', 'step-flag');
-      flag.append(h('span', 'badge badge-status status-on_hold', msg('paused')));
-      th.append(flag);
-    }
-    if (s.breached === true) {
-      const flag = h('span', 'step-flag');
-      flag.append(h('span', 'badge badge-late', msg('late')));
-      th.append(flag);
-    }
-    tr.append(th, dateCell(s.due_at), dateCell(s.done_at));
-    body.append(tr);
-  });
-}
 
 function renderHistory(history) {
   const list = $('t-history');
@@ -301,7 +256,7 @@ function render() {
     dd.hidden = !v;
     document.querySelector(`dt[data-detail="${key}"]`).hidden = !v;
   });
-  renderSteps(Array.isArray(t.steps) ? t.steps : []);
+  stepRows($('t-steps-body'), Array.isArray(t.steps) ? t.steps : [], 3, (step) => [dateCell(step.due_at), dateCell(step.done_at)]);
   renderHistory(Array.isArray(t.history) ? t.history : []);
   renderSurvey(t.survey);
   $('ticket').hidden = false;

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from datetime import datetime
 from xml.etree import ElementTree
 
@@ -15,20 +14,11 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import WIB
-from tests.support import VALID_TICKET, token_for
+from tests.support import VALID_TICKET, sign_in, token_for
 
-SIGNIN_LINK = re.compile(r"/staff/signin\.html#([A-Za-z0-9_.\-]+)")
 FORMULAS = ('=HYPERLINK("http://x")', "+1", "@SUM(A1)")
 ALL_FOURS = {f"u{i}": 4 for i in range(1, 10)}
 ALL_THREES = {f"u{i}": 3 for i in range(1, 10)}
-
-
-def sign_in(client, transport, email: str) -> None:
-    assert client.post("/api/auth/login", json={"email": email}).status_code == 202
-    mail = transport.sent[-1]
-    assert mail.to == email
-    (token,) = SIGNIN_LINK.findall(mail.text)
-    assert client.post("/api/auth/signin", json={"token": token}).status_code == 200
 
 
 def perform(services, transport, number: str, to: str, action: str, **form):

@@ -17,6 +17,7 @@ from tiket.adapters.observability import Metrics
 
 REQUESTER = VALID_TICKET["email"]
 SUPERVISOR = "supervisor@example.go.id"
+TIK1 = "tik1@example.go.id"
 
 
 def at(day: int, hour: int, minute: int, second: int = 0, month: int = 11) -> datetime:
@@ -35,6 +36,14 @@ def act(services, transport, who: str, kind: str, action: str, **form):
     return services.actions.perform(
         token_for(services, mail_to(transport, who, kind), action), form
     )
+
+
+def take(services, transport, clock=None, diagnosed_at=None, **diagnosis):
+    """tik1 acknowledges the request from its email, then diagnoses it (at ``diagnosed_at``)."""
+    act(services, transport, TIK1, "new_ticket", "acknowledge")
+    if diagnosed_at is not None:
+        clock.set(diagnosed_at)
+    act(services, transport, TIK1, "next_steps", "diagnose", **diagnosis)
 
 
 def sweep_at(services, clock, instant: datetime):
@@ -78,10 +87,10 @@ def test_breach_is_flagged_just_after_due_once_to_the_right_people(
     assert report.breaches == 1
     assert breach_mails(transport) == [
         "supervisor@example.go.id",
-        "tik1@example.go.id",
+        TIK1,
         "tik2@example.go.id",
     ]
-    to_pool = mail_to(transport, "tik1@example.go.id", "breach")
+    to_pool = mail_to(transport, TIK1, "breach")
     assert to_pool.subject.startswith(f"[{number}] Melewati mutu baku")
     assert "Belum ada petugas yang menerima tiket ini." in to_pool.text
     token_for(services, to_pool, "acknowledge")  # the pool can still take it from here
@@ -105,14 +114,11 @@ def test_breach_is_flagged_just_after_due_once_to_the_right_people(
 def test_acknowledging_in_time_means_no_breach_ever(services, clock, transport):
     number = file(services)
     clock.set(at(30, 8, 3))
-    act(services, transport, "tik1@example.go.id", "new_ticket", "acknowledge")
-    clock.set(at(30, 8, 10))
-    act(
+    take(
         services,
         transport,
-        "tik1@example.go.id",
-        "next_steps",
-        "diagnose",
+        clock,
+        at(30, 8, 10),
         diagnosis="Toner habis",
         decision="handle",
         estimate_minutes=60,
@@ -121,7 +127,7 @@ def test_acknowledging_in_time_means_no_breach_ever(services, clock, transport):
     act(
         services,
         transport,
-        "tik1@example.go.id",
+        TIK1,
         "next_steps",
         "resolve",
         resolution="Toner diganti",
@@ -135,22 +141,19 @@ def test_acknowledging_in_time_means_no_breach_ever(services, clock, transport):
 
 def test_held_ticket_does_not_breach_while_held(services, clock, transport):
     number = file(services)
-    act(services, transport, "tik1@example.go.id", "new_ticket", "acknowledge")
-    clock.set(at(30, 8, 10))
-    act(
+    take(
         services,
         transport,
-        "tik1@example.go.id",
-        "next_steps",
-        "diagnose",
+        clock,
+        at(30, 8, 10),
         diagnosis="Perlu suku cadang",
         decision="handle",
         estimate_minutes=30,
     )
     assert services.store.get_ticket(number).step("handle").due_at == at(30, 8, 40)
     clock.set(at(30, 8, 20))
-    act(services, transport, "tik1@example.go.id", "next_steps", "hold", reason="Menunggu kabel")
-    resume = token_for(services, mail_to(transport, "tik1@example.go.id", "next_steps"), "resume")
+    act(services, transport, TIK1, "next_steps", "hold", reason="Menunggu kabel")
+    resume = token_for(services, mail_to(transport, TIK1, "next_steps"), "resume")
     transport.clear()
     for instant in (at(30, 9, 0), at(30, 15, 0), at(1, 10, 0, month=12)):
         assert sweep_at(services, clock, instant).breaches == 0
@@ -163,24 +166,15 @@ def test_held_ticket_does_not_breach_while_held(services, clock, transport):
     assert sweep_at(services, clock, at(1, 10, 20, month=12)).breaches == 0
     transport.clear()
     assert sweep_at(services, clock, at(1, 10, 21, month=12)).breaches == 1
-    assert breach_mails(transport) == ["supervisor@example.go.id", "tik1@example.go.id"]
-    to_assignee = mail_to(transport, "tik1@example.go.id", "breach")
+    assert breach_mails(transport) == ["supervisor@example.go.id", TIK1]
+    to_assignee = mail_to(transport, TIK1, "breach")
     token_for(services, to_assignee, "resolve")
     token_for(services, to_assignee, "hold")
 
 
 def test_referred_ticket_breach_goes_to_facilities_pool(services, clock, transport):
     number = file(services)
-    act(services, transport, "tik1@example.go.id", "new_ticket", "acknowledge")
-    act(
-        services,
-        transport,
-        "tik1@example.go.id",
-        "next_steps",
-        "diagnose",
-        diagnosis="AC ruang server mati",
-        decision="refer",
-    )
+    take(services, transport, diagnosis="AC ruang server mati", decision="refer")
     assert services.store.get_ticket(number).step("rt_accept").due_at == at(30, 9, 0)
     transport.clear()
     assert sweep_at(services, clock, at(30, 9, 1)).breaches == 1
@@ -203,7 +197,7 @@ def test_request_paths_never_scan(client, services, transport, api_calls):
     number = client.post("/api/tickets", json=VALID_TICKET).get_json()["number"]
     client.get(f"/api/track/{track_token(transport.sent[0])}")
     services.actions.perform(
-        token_for(services, mail_to(transport, "tik1@example.go.id", "new_ticket"), "acknowledge"),
+        token_for(services, mail_to(transport, TIK1, "new_ticket"), "acknowledge"),
         {},
     )
     assert services.store.get_ticket(number).status == "acknowledged"
@@ -220,7 +214,7 @@ def test_pending_emails_go_out_once_later(services, clock, transport):
     assert report.mail.sent == 3
     assert sorted(transport.kinds()) == [
         ("confirmation", REQUESTER),
-        ("new_ticket", "tik1@example.go.id"),
+        ("new_ticket", TIK1),
         ("new_ticket", "tik2@example.go.id"),
     ]
     assert services.store.get_ticket(number).notified_at == at(30, 8, 1, 1)
@@ -260,26 +254,16 @@ def test_two_sweeps_at_once_send_one_breach_notice(services, clock, transport):
     assert sum(r.breaches for r in reports) == 1
     assert breach_mails(transport) == [
         "supervisor@example.go.id",
-        "tik1@example.go.id",
+        TIK1,
         "tik2@example.go.id",
     ]
 
 
 def test_survey_reminder_then_auto_close(client, services, clock, transport):
     number = file(services)
-    act(services, transport, "tik1@example.go.id", "new_ticket", "acknowledge")
-    act(
-        services,
-        transport,
-        "tik1@example.go.id",
-        "next_steps",
-        "diagnose",
-        diagnosis="x",
-        decision="handle",
-        estimate_minutes=60,
-    )
+    take(services, transport, diagnosis="x", decision="handle", estimate_minutes=60)
     clock.set(at(30, 9, 0))
-    act(services, transport, "tik1@example.go.id", "next_steps", "resolve", resolution="Beres")
+    act(services, transport, TIK1, "next_steps", "resolve", resolution="Beres")
     transport.clear()
     assert sweep_at(services, clock, at(2, 8, 59, month=12)).reminders == 0
     assert sweep_at(services, clock, at(2, 9, 1, month=12)).reminders == 1  # two working days

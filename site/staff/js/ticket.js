@@ -2,6 +2,7 @@
 // one ticket, read only. Staff act through the links in their emails.
 import { fetchJSON, loadOptions, showUnitName, msg, h, timeEl, formatDateTime, ready, onLanguageChange } from '../../js/common.js';
 import { whoami, showStaff, toSignIn, duration } from './staff.js';
+import { hasMsg, stepLabel, dateCell, renderSteps as stepRows } from '../../js/steps.js';
 
 const $ = (id) => document.getElementById(id);
 let options = null;
@@ -21,12 +22,6 @@ function showError(text) {
 }
 
 function text(v) { return typeof v === 'string' ? v.trim() : (v === null || v === undefined ? '' : String(v)); }
-function hasMsg(key) { return !!document.querySelector(`[data-msg="${key}"]`); }
-function stepLabel(s) {
-  if (s && typeof s.label === 'string' && s.label) return s.label;
-  const code = s && typeof s === 'object' ? s.step : s;
-  return hasMsg(`step.${code}`) ? msg(`step.${code}`) : String(code || '');
-}
 
 // Append dt/dd pairs for the values that are present.
 function fill(dl, rows) {
@@ -56,49 +51,7 @@ function person(name, email) {
   return span;
 }
 
-function dateCell(iso) {
-  const td = h('td');
-  if (iso) td.append(timeEl(iso, true)); else td.textContent = msg('none');
-  return td;
-}
 
-function renderSteps(steps) {
-  const body = $('t-steps-body');
-  body.replaceChildren();
-  if (!steps.length) {
-    const tr = h('tr');
-    const td = h('td', 'muted', msg('nosteps'));
-    td.colSpan = 5;
-    tr.append(td);
-    body.append(tr);
-    return;
-  }
-  steps.forEach((s) => {
-    if (!s || typeof s !== 'object') return;
-    const tr = h('tr');
-    tr.dataset.step = String(s.step || '');
-    const th = h('th');
-    th.scope = 'row';
-    th.append(h('span', '', stepLabel(s)));
-    if (Number.isFinite(s.standard_minutes)) th.append(h('span', 'hint', msg('standard', { n: Math.round(s.standard_minutes) })));
-    if (s.on_hold === true && !s.done_at) {
-      const flag = h('span', 'step-flag');
-      flag.append(h('span', 'badge badge-status status-on_hold', msg('paused')));
-      th.append(flag);
-    }
-    if (s.breached === true) {
-      tr.dataset.late = 'true';
-      const flag = h('span', 'step-flag');
-      flag.append(h('span', 'badge badge-late', msg('late')));
-      th.append(flag);
-    }
-    const elapsed = h('td', 'num', Number.isFinite(s.elapsed_minutes) && (s.started_at || s.done_at) ? duration(s.elapsed_minutes) : msg('none'));
-    const start = dateCell(s.started_at);
-    start.classList.add('hide-sm');
-    tr.append(th, start, dateCell(s.due_at), dateCell(s.done_at), elapsed);
-    body.append(tr);
-  });
-}
 
 function renderHistory(history) {
   const list = $('t-history');
@@ -199,7 +152,13 @@ function render(t) {
   ]);
   if (!$('t-handling').children.length) $('t-handling').append(h('dd', 'muted', msg('none')));
   $('t-description').textContent = t.description || '';
-  renderSteps(steps);
+  stepRows($('t-steps-body'), steps, 5, (step) => {
+    const start = dateCell(step.started_at);
+    start.classList.add('hide-sm');
+    const spent = Number.isFinite(step.elapsed_minutes) && (step.started_at || step.done_at);
+    const elapsed = h('td', 'num', spent ? duration(step.elapsed_minutes) : msg('none'));
+    return [start, dateCell(step.due_at), dateCell(step.done_at), elapsed];
+  });
   renderHistory(Array.isArray(t.history) ? t.history : []);
   renderSurvey(t.survey);
   $('ticket').hidden = false;
