@@ -29,6 +29,16 @@ from tiket.config import Settings
 from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.deadlines import SurveyPolicy
 from tiket.domain.standards import StepClock
+from tiket.services.actions import ActionService
+from tiket.services.auth import AuthService
+from tiket.services.intake import IntakeService
+from tiket.services.links import Links
+from tiket.services.mailer import Mailer
+from tiket.services.notifications import Notifier
+from tiket.services.ratelimit import RateLimiter
+from tiket.services.reports import ReportService
+from tiket.services.sweep import SweepService
+from tiket.services.tracking import TrackingService
 
 
 @dataclass
@@ -41,18 +51,6 @@ class Services:
     metrics: Metrics | None = None
 
     def __post_init__(self) -> None:
-        # Imported here: the service modules import this one for typing.
-        from tiket.services.actions import ActionService
-        from tiket.services.auth import AuthService
-        from tiket.services.intake import IntakeService
-        from tiket.services.links import Links
-        from tiket.services.mailer import Mailer
-        from tiket.services.notifications import Notifier
-        from tiket.services.ratelimit import RateLimiter
-        from tiket.services.reports import ReportService
-        from tiket.services.sweep import SweepService
-        from tiket.services.tracking import TrackingService
-
         s = self.settings
         self.metrics = self.metrics or Metrics(s.stage)
         self.calendar = WorkingCalendar(s.timezone, s.office_hours, s.closed_days)
