@@ -98,9 +98,6 @@ class Settings:
     def production(self) -> bool:
         return self.env == "production"
 
-    def with_(self, **changes) -> Settings:
-        return replace(self, **changes)
-
 
 def _csv(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (value or "").split(",") if part.strip())

@@ -57,11 +57,6 @@ class Expired(TiketError):
     code = "expired"
 
 
-class PayloadTooLarge(TiketError):
-    status = 413
-    code = "too_large"
-
-
 class UnsupportedMediaType(TiketError):
     status = 415
     code = "unsupported_media_type"

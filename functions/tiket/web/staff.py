@@ -95,13 +95,15 @@ def queue():
     if assignee == "me":
         assignee = g.staff.email
     late_only = request.args.get("late") in ("1", "true")
+    if assignee == "pool":  # unclaimed work, straight from the assignee index
+        tickets = s.store.tickets_held_by("POOL#tik") + s.store.tickets_held_by("POOL#rt")
+    else:
+        tickets = s.store.open_tickets()
     rows = []
-    for ticket in s.store.open_tickets():
+    for ticket in tickets:
         if status and ticket.status != status:
             continue
         holder = ticket.holder()
-        if assignee == "pool" and holder is not None:
-            continue
         if assignee not in (None, "pool") and assignee not in (
             ticket.assignee,
             ticket.repair_assignee,
