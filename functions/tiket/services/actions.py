@@ -58,7 +58,7 @@ class ActionService:
         if claim.action not in lifecycle.STAFF_ACTIONS:
             raise Forbidden(Msg("action.forged"))
         if not allow_expired and self.s.now() > claim.expires_at:
-            raise Expired(Msg("action.expired"), claim=claim)
+            raise Expired(Msg("action.expired"))
         return claim
 
     def _subject(self, claim: ActionClaim) -> tuple[Ticket, Staff]:
@@ -83,7 +83,7 @@ class ActionService:
             msg = Msg("action.taken_by", {"name": ticket.assignee_name, "status": status})
         else:
             msg = Msg("action.moved_on", {"status": status})
-        return Conflict(msg, current_status=ticket.status, ticket=ticket)
+        return Conflict(msg, current_status=ticket.status)
 
     def inspect(self, token: str) -> ActionView:
         """What the link would do. Reads only: mail scanners open links."""
@@ -93,9 +93,11 @@ class ActionService:
         return ActionView(claim, ticket, staff, lifecycle.ACTION_FIELDS[claim.action])
 
     def perform(self, token: str, form: dict[str, Any]) -> ActionDone:
-        claim = self._claim(token)
-        ticket, staff = self._subject(claim)
-        self._check_current(claim, ticket, staff)
+        return self.apply(self.inspect(token), form)
+
+    def apply(self, view: ActionView, form: dict[str, Any]) -> ActionDone:
+        """Do what an inspected link says; the commit holds it to the version inspected."""
+        claim, ticket, staff = view.claim, view.ticket, view.staff
         fields = lifecycle.parse_fields(claim.action, form, self.s.settings.standards)
         now = self.s.now()
         actor = staff.as_actor()

@@ -53,12 +53,12 @@ def show(token: str):
 def perform(token: str):
     s = services()
     form = _form()
+    view = s.actions.inspect(token)
     try:
-        done = s.actions.perform(token, form)
+        done = s.actions.apply(view, form)
     except ValidationFailed as error:
         if wants_json():
             raise
-        view = s.actions.inspect(token)
         errors = {name: msg.render(lang()) for name, msg in error.fields.items()}
         return _page("action.html", 400, view=view, token=token, errors=errors, values=form)
     g.ticket, g.action = done.ticket.number, done.action

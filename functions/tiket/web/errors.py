@@ -31,7 +31,7 @@ def render_error(status: int, code: str, msg: Msg, fields=None, headers=None, **
         body = {"error": code, "message": message}
         if fields:
             body["fields"] = {name: m.render(language) for name, m in fields.items()}
-        body.update({k: v for k, v in page.items() if k in ("current_status", "status_label")})
+        body.update(page)
         response = json_response(body, status)
     else:
         page_html = render_template(
@@ -56,18 +56,15 @@ def register(app: Flask) -> None:
         if isinstance(error, RateLimited | Unavailable):
             headers["Retry-After"] = str(error.retry_after)
         fields = error.fields if isinstance(error, ValidationFailed) else None
-        page = {
-            key: value
-            for key, value in error.details.items()
-            if key in ("current_status", "claim", "ticket")
-        }
-        if "current_status" in page:
-            page["status_label"] = status_text(page["current_status"], lang())
+        page = {}
+        if "current_status" in error.details:
+            current = error.details["current_status"]
+            page = {"current_status": current, "status_label": status_text(current, lang())}
         return render_error(error.status, error.code, error.msg, fields, headers, **page)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
-        code, key = HTTP_MESSAGES.get(error.code or 500, ("bad_request", "error.invalid_json"))
+        code, key = HTTP_MESSAGES.get(error.code or 500, ("bad_request", "error.bad_request"))
         return render_error(error.code or 500, code, Msg(key))
 
     @app.errorhandler(Exception)
