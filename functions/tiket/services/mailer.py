@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -35,6 +35,7 @@ class DeliveryReport:
     retrying: int = 0
     failed: int = 0
     skipped: int = 0
+    dispatched: set[str] = field(default_factory=set)  # tickets whose dispatch is recorded
 
 
 class Mailer:
@@ -92,8 +93,10 @@ class Mailer:
         now = self.s.now()
         try:
             self.s.store.mail_sent(mail.id, now, holder)
-            if mail.kind == "new_ticket" and mail.ticket:
+            # Every ICT staff member gets a new-request email; the first one sent dates it.
+            if mail.kind == "new_ticket" and mail.ticket and mail.ticket not in report.dispatched:
                 self.s.store.record_dispatch(mail.ticket, now)
+                report.dispatched.add(mail.ticket)
         except Unavailable:
             # Sent but not marked: the lease runs out and the sweep sends once more, which
             # is the lesser harm than losing the email.

@@ -42,14 +42,20 @@ class Notifier:
         notices: tuple[Notice, ...] | list[Notice],
         now: datetime,
         actor: Actor | None = None,
+        staff_by_role: dict[str, list[Staff]] | None = None,
     ) -> list[OutgoingMail]:
+        """``staff_by_role``: a lookup shared by the calls of one run (the sweep's), so each
+        role's staff list is read once per run, not once per ticket."""
+        roles = {} if staff_by_role is None else staff_by_role
         mails = []
         for notice in notices:
-            for staff in self._recipients(ticket, notice.to, actor):
+            for staff in self._recipients(ticket, notice.to, actor, roles):
                 mails.append(self.render(ticket, notice, staff, now))
         return mails
 
-    def _recipients(self, ticket: Ticket, target: str, actor: Actor | None) -> list[Staff]:
+    def _recipients(
+        self, ticket: Ticket, target: str, actor: Actor | None, roles: dict[str, list[Staff]]
+    ) -> list[Staff]:
         """Recipients as ``Staff`` values (the requester is given role "requester")."""
         if target == "requester":
             r = ticket.requester
@@ -61,7 +67,10 @@ class Notifier:
                 return []
             return [Staff(ticket.assignee, ticket.assignee_name or ticket.assignee, "tik")]
         if target.startswith(("pool:", "role:")):
-            return self.s.store.staff_with_role(target.split(":", 1)[1])
+            role = target.split(":", 1)[1]
+            if role not in roles:
+                roles[role] = self.s.store.staff_with_role(role)
+            return roles[role]
         raise ValueError(f"Unknown recipient {target!r}")
 
     def render(self, ticket: Ticket, notice: Notice, to: Staff, now: datetime) -> OutgoingMail:

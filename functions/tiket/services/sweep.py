@@ -65,9 +65,10 @@ class SweepService:
         report = SweepReport(at=now)
         numbers = self.s.store.due_tickets(now)
         report.due_tickets = len(numbers)
+        staff_by_role: dict = {}  # escalation recipients, read once per run
         for number in numbers:
             try:
-                self._one(number, now, report)
+                self._one(number, now, report, staff_by_role)
             except WriteConflict:
                 # The ticket changed under us; its new state carries its own due time.
                 report.conflicts += 1
@@ -76,13 +77,13 @@ class SweepService:
         log_event("sweep", action="sweep", **report.as_json())
         return report
 
-    def _one(self, number: str, now: datetime, report: SweepReport) -> None:
+    def _one(self, number: str, now: datetime, report: SweepReport, staff_by_role: dict) -> None:
         ticket = self.s.store.get_ticket(number)
         if ticket is None:
             return
         acted = False
         for record in unrecorded_breaches(ticket, now):
-            ticket = self._breach(ticket, record, now)
+            ticket = self._breach(ticket, record, now, staff_by_role)
             report.breaches += 1
             acted = True
         times = survey_times(ticket, self.s.calendar, self.s.survey_policy)
@@ -112,7 +113,9 @@ class SweepService:
             )
         )
 
-    def _breach(self, ticket: Ticket, record: StepRecord, now: datetime) -> Ticket:
+    def _breach(
+        self, ticket: Ticket, record: StepRecord, now: datetime, staff_by_role: dict
+    ) -> Ticket:
         step_label = label(STEPS, record.step)
         minutes = format_minutes(record.standard_minutes)
         after = replace(ticket, breaches=ticket.breaches | {record.step})
@@ -137,7 +140,9 @@ class SweepService:
             Notice("breach", target, actions=actions, extra=extra)
             for target, actions in _escalation_targets(ticket, record.step)
         ]
-        mails = self.s.notifier.mails_for(ticket, notices, now, _holder_actor(ticket))
+        mails = self.s.notifier.mails_for(
+            ticket, notices, now, _holder_actor(ticket), staff_by_role
+        )
         self._commit(ticket, after, now, history=history, mails=mails, breach=record)
         self.s.metrics.count("Breaches", step=record.step)
         log_event(

@@ -47,7 +47,6 @@ class TrackingService:
         return {
             **ticket_summary(ticket, zone, lang),
             **ticket_detail(ticket, zone, staff=False),
-            "status_label": lifecycle.status_text(ticket.status, lang),
             "steps": steps_json(ticket, now, self.s.calendar, lang),
             "history": history_json(self.s.store.history(ticket.number), zone, lang, staff=False),
             "survey": {
