@@ -176,6 +176,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "id": "Isi permintaan bukan JSON yang sah.",
         "en": "The request body is not valid JSON.",
     },
+    "error.bad_request": {
+        "id": "Permintaan tidak dapat diproses. Periksa kembali alamat dan isinya.",
+        "en": "The request cannot be processed. Check its address and content.",
+    },
+    "error.idempotency_key": {
+        "id": "Header Idempotency-Key harus berupa teks biasa, paling panjang {max} karakter.",
+        "en": "The Idempotency-Key header must be plain text of at most {max} characters.",
+    },
+    "error.invalid_time": {
+        "id": "Waktu tidak sah. Gunakan format ISO 8601, mis. 2026-11-30T08:06:00+07:00.",
+        "en": "Invalid time. Use ISO 8601, e.g. 2026-11-30T08:06:00+07:00.",
+    },
+    "page.dev_mail.title": {"id": "Outbox (lokal)", "en": "Outbox (local)"},
+    "page.dev_mail.intro": {
+        "id": "Email yang dikirim oleh stack lokal, terbaru di atas. Salinan .eml ada di",
+        "en": "Emails sent by the local stack, newest first. Their .eml copies are in",
+    },
+    "page.dev_mail.empty": {"id": "Belum ada email.", "en": "No email yet."},
+    "page.dev_mail.to": {"id": "kepada", "en": "to"},
+    "page.dev_mail.html": {"id": "tampilan HTML", "en": "HTML view"},
     "error.unsupported_media_type": {
         "id": "Permintaan harus dikirim sebagai application/json.",
         "en": "The request must be sent as application/json.",

@@ -309,3 +309,11 @@ def test_only_requests_through_cloudfront_are_served_when_an_origin_secret_is_se
         "/api/tickets", json=VALID_TICKET, headers={"X-Tiket-Origin": secret}
     )
     assert via_cloudfront.status_code == 201
+
+
+def test_an_unusable_idempotency_key_is_a_clear_400(client, services):
+    for key in ("k" * 201, "key\twith\ttabs"):
+        response = client.post("/api/tickets", json=VALID_TICKET, headers={"Idempotency-Key": key})
+        assert response.status_code == 400
+        assert "Idempotency-Key" in response.get_json()["message"]
+    assert services.store.open_tickets() == []

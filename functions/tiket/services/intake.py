@@ -134,7 +134,7 @@ def _checked_key(key: str | None) -> str | None:
     if key is None or key == "":
         return None
     if len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise BadRequest(Msg("field.too_long", {"max": MAX_KEY_LENGTH}))
+        raise BadRequest(Msg("error.idempotency_key", {"max": MAX_KEY_LENGTH}))
     return key
 
 

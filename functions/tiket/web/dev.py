@@ -92,7 +92,7 @@ def sweep_at():
         try:
             instant = datetime.fromisoformat(at)
         except ValueError:
-            raise BadRequest(Msg("error.invalid_json")) from None
+            raise BadRequest(Msg("error.invalid_time")) from None
         if instant.tzinfo is None:
             instant = instant.replace(tzinfo=s.calendar.zone)
         clock = FixedClock(instant)
