@@ -63,6 +63,9 @@ THROTTLING = {
     "ThrottlingError",
 }
 MAIL_RETENTION = timedelta(days=90)
+# A request must answer within API Gateway's 29 s even if DynamoDB hangs: four attempts
+# (botocore's standard retries) of at most 2 + 5 s each.
+TIMEOUTS = {"connect_timeout_seconds": 2, "read_timeout_seconds": 5, "max_retry_attempts": 3}
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
@@ -156,7 +159,7 @@ class Models:
     several; production makes one)."""
 
     def __init__(self, table: str, host: str | None, region: str):
-        meta = type("Meta", (), {"table_name": table, "host": host, "region": region})
+        meta = type("Meta", (), {"table_name": table, "host": host, "region": region, **TIMEOUTS})
 
         def model(name: str, fields: dict[str, Any]) -> type[Model]:
             base = {
@@ -281,7 +284,7 @@ class Models:
         self.Rate = model(
             "RateItem", {"count": NumberAttribute(default=0), "ttl": NumberAttribute()}
         )
-        self.connection = Connection(region=region, host=host)
+        self.connection = Connection(region=region, host=host, **TIMEOUTS)
 
 
 def _wrap_errors(error: Exception) -> Exception:

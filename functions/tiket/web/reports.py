@@ -13,7 +13,7 @@ from tiket.web.staff import REPORT_ROLES, signed_in
 bp = Blueprint("reports", __name__, url_prefix="/api/reports")
 
 # The chart is a standalone document: its inline style may apply, nothing else may load.
-SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 
 def _period() -> Period:
