@@ -3,22 +3,17 @@ HTTP, following the links found in the emails, and every way a link can be wrong
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 
 import pytest
 
-from tests.support import VALID_TICKET, action_tokens, file_ticket, token_for, track_token
+from tests.support import VALID_TICKET, action_tokens, file_ticket, latest, token_for, track_token
 from tiket.services.links import ACTION_PURPOSE, LOGIN_PURPOSE
 
 JSON = {"Accept": "application/json"}
 REQUESTER = VALID_TICKET["email"]
-
-
-def latest(transport, to: str, kind: str):
-    mails = [m for m in transport.sent if m.to == to and m.kind == kind]
-    assert mails, f"no {kind} email to {to}: {transport.kinds()}"
-    return mails[-1]
 
 
 def act(client, token: str, **form):
@@ -139,8 +134,6 @@ def test_html_form_flow_and_result_page_offers_next_step(client, services, trans
 
 
 def action_tokens_in(html: str) -> set[str]:
-    import re
-
     return set(re.findall(r"/actions/([A-Za-z0-9_.\-]+)\"", html))
 
 

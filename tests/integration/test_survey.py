@@ -5,30 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import VALID_TICKET, token_for, track_token
+from tests.support import VALID_TICKET, latest, resolve, track_token
 
 ANSWERS = {f"u{i}": 4 for i in range(1, 10)}
-
-
-def latest(transport, to, kind):
-    return [m for m in transport.sent if m.to == to and m.kind == kind][-1]
 
 
 @pytest.fixture
 def resolved(client, services, transport):
     """A ticket taken through path A to resolved; returns its tracking token."""
     client.post("/api/tickets", json=VALID_TICKET)
-    tik = "tik1@example.go.id"
-    services.actions.perform(
-        token_for(services, latest(transport, tik, "new_ticket"), "acknowledge"), {}
-    )
-    services.actions.perform(
-        token_for(services, latest(transport, tik, "next_steps"), "diagnose"),
-        {"diagnosis": "x", "decision": "handle", "estimate_minutes": 10},
-    )
-    services.actions.perform(
-        token_for(services, latest(transport, tik, "next_steps"), "resolve"), {"resolution": "ok"}
-    )
+    resolve(services, transport)
     return track_token(latest(transport, VALID_TICKET["email"], "resolved"))
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 
 from tests.conftest import WIB
-from tests.support import VALID_TICKET, make_services, token_for, track_token
+from tests.support import VALID_TICKET, follow, latest, make_services, token_for, track_token
 from tiket.adapters.clock import FixedClock
 from tiket.adapters.observability import Metrics
 
@@ -28,22 +28,12 @@ def file(services, **changes) -> str:
     return services.intake.file({**VALID_TICKET, **changes}).number
 
 
-def mail_to(transport, to: str, kind: str):
-    return [m for m in transport.sent if m.to == to and m.kind == kind][-1]
-
-
-def act(services, transport, who: str, kind: str, action: str, **form):
-    return services.actions.perform(
-        token_for(services, mail_to(transport, who, kind), action), form
-    )
-
-
 def take(services, transport, clock=None, diagnosed_at=None, **diagnosis):
     """tik1 acknowledges the request from its email, then diagnoses it (at ``diagnosed_at``)."""
-    act(services, transport, TIK1, "new_ticket", "acknowledge")
+    follow(services, transport, TIK1, "new_ticket", "acknowledge")
     if diagnosed_at is not None:
         clock.set(diagnosed_at)
-    act(services, transport, TIK1, "next_steps", "diagnose", **diagnosis)
+    follow(services, transport, TIK1, "next_steps", "diagnose", **diagnosis)
 
 
 def sweep_at(services, clock, instant: datetime):
@@ -90,11 +80,11 @@ def test_breach_is_flagged_just_after_due_once_to_the_right_people(
         TIK1,
         "tik2@example.go.id",
     ]
-    to_pool = mail_to(transport, TIK1, "breach")
+    to_pool = latest(transport, TIK1, "breach")
     assert to_pool.subject.startswith(f"[{number}] Melewati mutu baku")
     assert "Belum ada petugas yang menerima tiket ini." in to_pool.text
     token_for(services, to_pool, "acknowledge")  # the pool can still take it from here
-    assert "/actions/" not in mail_to(transport, SUPERVISOR, "breach").text
+    assert "/actions/" not in latest(transport, SUPERVISOR, "breach").text
 
     ticket = services.store.get_ticket(number)
     assert ticket.breaches == {"acknowledge"}
@@ -124,7 +114,7 @@ def test_acknowledging_in_time_means_no_breach_ever(services, clock, transport):
         estimate_minutes=60,
     )
     clock.set(at(30, 9, 0))
-    act(
+    follow(
         services,
         transport,
         TIK1,
@@ -152,8 +142,8 @@ def test_held_ticket_does_not_breach_while_held(services, clock, transport):
     )
     assert services.store.get_ticket(number).step("handle").due_at == at(30, 8, 40)
     clock.set(at(30, 8, 20))
-    act(services, transport, TIK1, "next_steps", "hold", reason="Menunggu kabel")
-    resume = token_for(services, mail_to(transport, TIK1, "next_steps"), "resume")
+    follow(services, transport, TIK1, "next_steps", "hold", reason="Menunggu kabel")
+    resume = token_for(services, latest(transport, TIK1, "next_steps"), "resume")
     transport.clear()
     for instant in (at(30, 9, 0), at(30, 15, 0), at(1, 10, 0, month=12)):
         assert sweep_at(services, clock, instant).breaches == 0
@@ -167,7 +157,7 @@ def test_held_ticket_does_not_breach_while_held(services, clock, transport):
     transport.clear()
     assert sweep_at(services, clock, at(1, 10, 21, month=12)).breaches == 1
     assert breach_mails(transport) == ["supervisor@example.go.id", TIK1]
-    to_assignee = mail_to(transport, TIK1, "breach")
+    to_assignee = latest(transport, TIK1, "breach")
     token_for(services, to_assignee, "resolve")
     token_for(services, to_assignee, "hold")
 
@@ -179,7 +169,7 @@ def test_referred_ticket_breach_goes_to_facilities_pool(services, clock, transpo
     transport.clear()
     assert sweep_at(services, clock, at(30, 9, 1)).breaches == 1
     assert breach_mails(transport) == ["rt1@example.go.id", "supervisor@example.go.id"]
-    token_for(services, mail_to(transport, "rt1@example.go.id", "breach"), "accept")
+    token_for(services, latest(transport, "rt1@example.go.id", "breach"), "accept")
 
 
 def test_the_sweep_reads_through_the_index_never_a_scan(services, clock, transport, api_calls):
@@ -197,7 +187,7 @@ def test_request_paths_never_scan(client, services, transport, api_calls):
     number = client.post("/api/tickets", json=VALID_TICKET).get_json()["number"]
     client.get(f"/api/track/{track_token(transport.sent[0])}")
     services.actions.perform(
-        token_for(services, mail_to(transport, TIK1, "new_ticket"), "acknowledge"),
+        token_for(services, latest(transport, TIK1, "new_ticket"), "acknowledge"),
         {},
     )
     assert services.store.get_ticket(number).status == "acknowledged"
@@ -263,11 +253,11 @@ def test_survey_reminder_then_auto_close(client, services, clock, transport):
     number = file(services)
     take(services, transport, diagnosis="x", decision="handle", estimate_minutes=60)
     clock.set(at(30, 9, 0))
-    act(services, transport, TIK1, "next_steps", "resolve", resolution="Beres")
+    follow(services, transport, TIK1, "next_steps", "resolve", resolution="Beres")
     transport.clear()
     assert sweep_at(services, clock, at(2, 8, 59, month=12)).reminders == 0
     assert sweep_at(services, clock, at(2, 9, 1, month=12)).reminders == 1  # two working days
-    reminder = mail_to(transport, REQUESTER, "survey_reminder")
+    reminder = latest(transport, REQUESTER, "survey_reminder")
     assert "Survei Kepuasan" in reminder.text and track_token(reminder)
     assert sweep_at(services, clock, at(3, 9, 0, month=12)).reminders == 0
     assert sweep_at(services, clock, at(7, 8, 59, month=12)).closed == 0
