@@ -9,11 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from tiket.adapters.mail.message import OutgoingMail
-from tiket.adapters.mail.transports import PermanentMailError, TransientMailError
 from tiket.config import DEMO_STAFF, RateLimit, Settings
 from tiket.domain.model import Staff
-from tiket.services.context import Services, build_services
+from tiket.domain.vocabulary import Role
+from tiket.services.bootstrap import Services, build_services
+from tiket.services.ports import OutgoingMail, PermanentMailError, TransientMailError
 
 PUBLIC_URL = "https://tiket.example.go.id"
 ALLOWED_ORIGIN = "https://portal.example.go.id"
@@ -95,14 +95,14 @@ def make_services(clock, transport, **settings_changes: Any) -> Services:
 
 
 def _table_with_staff(services: Services) -> None:
-    services.store.create_table()
+    services.stores.create_table()
     for seed in services.settings.seed_staff:
-        services.store.put_staff(Staff(seed.email, seed.name, seed.role))
+        services.staff.put(Staff(seed.email, seed.name, Role(seed.role)))
 
 
 def empty_table(services: Services) -> None:
     """Start over: a new, empty table with only the staff in it."""
-    services.store.m.connection.client.delete_table(TableName=services.settings.table)
+    services.stores.table.client.delete_table(TableName=services.settings.table)
     _table_with_staff(services)
 
 
@@ -253,6 +253,6 @@ class Faults:
 
 def table_items(services: Services) -> dict[tuple[str, str], dict]:
     """Every item of the table by key (tests only: a Scan)."""
-    client = services.store.m.connection.client
+    client = services.stores.table.client
     items = client.scan(TableName=services.settings.table, ConsistentRead=True)["Items"]
     return {(item["pk"]["S"], item["sk"]["S"]): item for item in items}

@@ -33,7 +33,7 @@ from tiket.domain.model import Actor, Requester, Survey, Ticket
 from tiket.domain.reporting import breached_steps
 from tiket.domain.standards import StepClock
 from tiket.services import exports
-from tiket.services.context import Services, build_services
+from tiket.services.bootstrap import Services, build_services
 
 WIB = ZoneInfo("Asia/Jakarta")
 YEAR = 2026
@@ -188,11 +188,11 @@ def main() -> None:
             lambda: exports.csv_bytes(exports.ticket_table(tickets, services.calendar, NOW, "id")),
         )
 
-        services.store.create_table()
+        services.stores.create_table()
         sample = rng.sample(tickets, min(args.stored, len(tickets)))
         # Batch writes: moto copies the whole table for every transaction, so filing the
         # tickets one by one would time moto, not TIKet.
-        services.store.import_tickets((ticket, None) for ticket in sample)
+        services.uow.import_tickets(sample)
         stored = measure(
             f"year summary through the store, moto ({len(sample):,} tickets)",
             lambda: reports.summary(year, "id"),

@@ -28,7 +28,6 @@ from tests.support import VALID_TICKET, MemoryTransport, make_services
 
 from tiket.adapters.clock import FixedClock
 from tiket.domain import lifecycle
-from tiket.domain.deadlines import next_check
 from tiket.domain.model import Requester
 from tiket.local_moto import patch_moto
 
@@ -77,15 +76,13 @@ def load(services, closed: int) -> None:
     def rows():
         for n in range(1, closed + 1):
             created = NOW - timedelta(days=30 + n % 300)
-            done = replace(ticket(n, created, services), status="closed", closed_at=created)
-            yield done, None
+            yield replace(ticket(n, created, services), status="closed", closed_at=created)
         for n in range(closed + 1, closed + OPEN + 1):
             overdue = n <= closed + OVERDUE
             created = NOW - timedelta(minutes=30 if overdue else 0)
-            fresh = replace(ticket(n, created, services), notified_at=created)
-            yield fresh, next_check(fresh, services.calendar, services.survey_policy)
+            yield replace(ticket(n, created, services), notified_at=created)
 
-    services.store.import_tickets(rows())
+    services.uow.import_tickets(rows())
 
 
 def run(closed: int, meter: Meter) -> dict:

@@ -13,12 +13,13 @@ from datetime import datetime
 from tiket import config
 from tiket.adapters.clock import FixedClock
 from tiket.domain.model import Staff
+from tiket.domain.vocabulary import STAFF_ROLES, Role
 
-ROLES = ("tik", "rt", "supervisor", "admin")
+ROLES = tuple(STAFF_ROLES)
 
 
 def _services(at: str | None = None):
-    from tiket.services.context import build_services
+    from tiket.services.bootstrap import build_services
 
     settings = config.from_env()
     clock = None
@@ -63,20 +64,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sweep":
         print(json.dumps(services.sweep.run().as_json(), indent=2))
     elif args.command == "create-table":
-        services.store.create_table()
+        services.stores.create_table()
         print(f"table {services.settings.table} ready")
     elif args.staff_command == "add":
-        services.store.put_staff(Staff(args.email.strip().lower(), args.name, args.role))
+        services.staff.put(Staff(args.email.strip().lower(), args.name, Role(args.role)))
         print(f"{args.email} is {args.role}")
     elif args.staff_command == "deactivate":
-        member = services.store.get_staff(args.email.strip().lower())
+        member = services.staff.get(args.email.strip().lower())
         if member is None:
             print(f"no staff member {args.email}", file=sys.stderr)
             return 1
-        services.store.put_staff(Staff(member.email, member.name, member.role, active=False))
+        services.staff.put(Staff(member.email, member.name, member.role, active=False))
         print(f"{member.email} deactivated")
     elif args.staff_command == "list":
-        for member in services.store.staff_with_role(args.role):
+        for member in services.staff.with_role(Role(args.role)):
             print(f"{member.email}\t{member.name}")
     return 0
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tiket.domain.calendar import DEFAULT_OFFICE_HOURS
 from tiket.domain.standards import DEFAULT_STANDARDS, TimeStandards
-from tiket.messages import CATEGORIES
+from tiket.messages.labels import CATEGORIES
 
 
 @dataclass(frozen=True)

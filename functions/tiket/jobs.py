@@ -4,7 +4,7 @@ routes a scheduled event by the rule name ``<project>-<stage>-<module.function>`
 from __future__ import annotations
 
 from tiket.adapters.observability import configure_logging
-from tiket.services.context import shared_services
+from tiket.services.bootstrap import shared_services
 
 
 def sweep(event=None, context=None) -> dict:

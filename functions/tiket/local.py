@@ -26,10 +26,11 @@ from flask import request
 from werkzeug.serving import make_server
 
 from tiket import config
-from tiket.adapters.observability import log_event
 from tiket.domain.model import Staff
+from tiket.domain.vocabulary import Role
 from tiket.local_moto import patch_moto
-from tiket.services.context import Services, build_services
+from tiket.log import log_event
+from tiket.services.bootstrap import Services, build_services
 from tiket.web.app import create_app
 
 REPO = Path(__file__).resolve().parents[2]
@@ -77,19 +78,19 @@ def local_settings(var: Path, port: int, aws_endpoint: str) -> config.Settings:
 def prepare(services: Services, snapshot: Path) -> int:
     """Table, restored data, SES sender identity and demo staff. Returns items restored."""
     settings = services.settings
-    services.store.create_table()
+    services.stores.create_table()
     restored = restore(services, snapshot)
     ses = boto3.client("sesv2", region_name=settings.region, endpoint_url=settings.ses_endpoint)
     sender_domain = settings.mail_sender.rsplit("@", 1)[-1].rstrip(">")
     ses.create_email_identity(EmailIdentity=sender_domain)
     for seed in settings.seed_staff:
-        if services.store.get_staff(seed.email) is None:
-            services.store.put_staff(Staff(seed.email, seed.name, seed.role))
+        if services.staff.get(seed.email) is None:
+            services.staff.put(Staff(seed.email, seed.name, Role(seed.role)))
     return restored
 
 
 def _client(services: Services):
-    return services.store.m.connection.client
+    return services.stores.table.client  # type: ignore[attr-defined]
 
 
 def dump(services: Services, snapshot: Path) -> int:

@@ -2,7 +2,7 @@
 
 import logging
 
-from tiket.services.context import shared_services
+from tiket.services.bootstrap import shared_services
 from tiket.web.app import create_app
 
 # Zappa's access log prints each request's full path, and paths carry link tokens; TIKet

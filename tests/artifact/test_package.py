@@ -16,6 +16,7 @@ import subprocess
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import boto3
 import pytest
@@ -23,8 +24,9 @@ from moto.server import ThreadedMotoServer
 from tools import package
 
 from tests.support import VALID_TICKET
-from tiket.adapters.store import Store
+from tiket.adapters.dynamodb import DynamoStores, connect
 from tiket.domain.model import Staff
+from tiket.domain.vocabulary import Role
 
 pytestmark = [pytest.mark.artifact, pytest.mark.slow, pytest.mark.xdist_group("artifact")]
 
@@ -195,10 +197,10 @@ def _child_environment(endpoint: str) -> dict[str, str]:
     return env
 
 
-def _seed(endpoint: str, env: dict[str, str]) -> Store:
-    store = Store(env["TIKET_TABLE"], endpoint, REGION)
+def _seed(endpoint: str, env: dict[str, str]) -> DynamoStores:
+    store = connect(env["TIKET_TABLE"], endpoint, REGION, ZoneInfo("Asia/Jakarta"))
     store.create_table()
-    store.put_staff(Staff("tik1@example.go.id", "Andi Pratama", "tik"))
+    store.staff.put(Staff("tik1@example.go.id", "Andi Pratama", Role.TIK))
     ses = boto3.client("sesv2", region_name=REGION, endpoint_url=endpoint)
     ses.create_email_identity(EmailIdentity=SENDER.split("@")[1])
     ses.create_configuration_set(ConfigurationSetName=env["TIKET_SES_CONFIGURATION_SET"])
@@ -249,7 +251,7 @@ def run(task, runtime_sdk, tmp_path_factory) -> Run:
         assert done.returncode == 0, logs
         output = json.loads((work / "results.json").read_text())
         filed = json.loads(output["results"][1]["body"])
-        return Run(output["results"], output["outside"], logs, store.get_ticket(filed["number"]))
+        return Run(output["results"], output["outside"], logs, store.tickets.get(filed["number"]))
     finally:
         server.stop()
 

@@ -67,7 +67,7 @@ def test_filing_past_the_limit_is_429_and_stores_nothing(aws, clock, transport):
     assert file_ticket(client).status_code == 201
     sent = len(transport.sent)
     assert_limited(file_ticket(client), seconds=40)
-    assert len(services.store.open_tickets()) == 2 and len(transport.sent) == sent
+    assert len(services.tickets.open_tickets()) == 2 and len(transport.sent) == sent
     # Another address has its own allowance; the window ends and the limit lifts.
     assert (
         client.post("/api/tickets", json=VALID_TICKET, **from_address("192.0.2.9")).status_code
@@ -298,7 +298,7 @@ def test_signing_in_starts_a_new_session(client, services, transport):
     assert before != after
     assert client.get("/api/auth/me").get_json()["email"] == "supervisor@example.go.id"
     # A session of a member since removed opens nothing.
-    services.store.put_staff(Staff("supervisor@example.go.id", "Dr. Rina", "supervisor", False))
+    services.staff.put(Staff("supervisor@example.go.id", "Dr. Rina", "supervisor", False))
     assert client.get("/api/auth/me").status_code == 401
 
 
@@ -317,7 +317,7 @@ def test_the_honeypot_is_the_field_the_site_fills(client, services):
     assert set(decoy) == set(real)
     assert re.fullmatch(r"TIK-2026-\d{6}", decoy["number"])
     assert len(decoy["track_token"]) == len(real["track_token"])
-    assert [t.number for t in services.store.open_tickets()] == [real["number"]]
+    assert [t.number for t in services.tickets.open_tickets()] == [real["number"]]
 
 
 # --- sign-in links, signing keys, local-only routes ------------------------------------------

@@ -67,6 +67,7 @@ def test_path_a_handled_by_ict_staff(client, services, transport, clock, filed):
     assert track["status"] == "resolved" and track["survey"]["open"] is True
     assert [h["action"] for h in track["history"]] == [
         "create",
+        "dispatch",
         "acknowledge",
         "diagnose",
         "hold",
@@ -99,7 +100,7 @@ def test_path_b_referred_to_facilities(client, services, transport, clock, filed
     resolve = token_for(services, latest(transport, "rt1@example.go.id", "next_steps"), "resolve")
     assert act(client, resolve, resolution="Kabel diganti").status_code == 200
     assert latest(transport, "tik1@example.go.id", "repair_done")
-    ticket = services.store.get_ticket(filed)
+    ticket = services.tickets.get(filed)
     assert ticket.status == "resolved" and ticket.path == "rt"
     assert [s.step for s in ticket.steps] == [
         "notify",
@@ -130,7 +131,7 @@ def test_html_form_flow_and_result_page_offers_next_step(client, services, trans
         data={"diagnosis": "Ganti kabel", "decision": "handle", "estimate_minutes": "15"},
     )
     assert response.status_code == 200
-    assert services.store.get_ticket(filed).status == "in_progress"
+    assert services.tickets.get(filed).status == "in_progress"
 
 
 def action_tokens_in(html: str) -> set[str]:
@@ -143,13 +144,13 @@ def _action(services, token: str) -> str:
 
 def test_gets_and_head_change_nothing(client, services, transport, filed):
     ack = ack_token(services, transport)
-    before = services.store.get_ticket(filed)
+    before = services.tickets.get(filed)
     for _ in range(5):
         assert client.get(f"/actions/{ack}").status_code == 200
     assert client.get(f"/actions/{ack}", headers=JSON).get_json()["action"] == "acknowledge"
     assert client.head(f"/actions/{ack}").status_code == 200
-    assert services.store.get_ticket(filed) == before
-    assert len(services.store.history(filed)) == 1
+    assert services.tickets.get(filed) == before
+    assert [h.action for h in services.tickets.history(filed)] == ["create", "dispatch"]
     assert act(client, ack).status_code == 200  # the token is still good
 
 
@@ -174,10 +175,14 @@ def test_two_staff_acknowledge_at_once_exactly_one_wins(app, services, transport
         thread.join()
     assert sorted(code for code, _ in results) == [200, 409]
     loser = next(body for code, body in results if code == 409)
-    winner = services.store.get_ticket(filed)
+    winner = services.tickets.get(filed)
     assert winner.assignee_name in loser["message"]
     assert loser["current_status"] == "acknowledged"
-    assert [h.action for h in services.store.history(filed)] == ["create", "acknowledge"]
+    assert [h.action for h in services.tickets.history(filed)] == [
+        "create",
+        "dispatch",
+        "acknowledge",
+    ]
     new_mails = transport.sent[before:]
     assert sorted(m.kind for m in new_mails) == ["acknowledged", "next_steps"]
 
@@ -190,7 +195,7 @@ def test_replayed_link_is_409_with_current_status(client, services, transport, f
     assert again.get_json()["current_status"] == "acknowledged"
     page = client.post(f"/actions/{ack}", data={})
     assert page.status_code == 409 and "Diterima" in page.get_data(as_text=True)
-    assert len(services.store.history(filed)) == 2
+    assert len(services.tickets.history(filed)) == 3  # create, dispatch, acknowledge
 
 
 def test_the_other_staff_link_is_409_and_names_the_winner(client, services, transport, filed):
@@ -207,7 +212,7 @@ def test_tampered_link_is_403(client, services, transport, filed):
         for response in (client.get(f"/actions/{flipped}"), act(client, flipped)):
             assert response.status_code == 403
     assert client.get(f"/actions/{ack[:-10]}", headers=JSON).get_json()["error"] == "forbidden"
-    assert services.store.get_ticket(filed).status == "new"
+    assert services.tickets.get(filed).status == "new"
 
 
 def test_link_for_one_ticket_does_not_work_on_another(client, services, transport):
@@ -223,9 +228,7 @@ def test_link_for_one_ticket_does_not_work_on_another(client, services, transpor
     # A token signed for another purpose (a sign-in link) is refused too.
     login = services.signer.sign(LOGIN_PURPOSE, {"t": "TIK-2026-000002", "a": "acknowledge"})
     assert client.get(f"/actions/{login}").status_code == 403
-    assert [
-        services.store.get_ticket(n).status for n in ("TIK-2026-000001", "TIK-2026-000002")
-    ] == [
+    assert [services.tickets.get(n).status for n in ("TIK-2026-000001", "TIK-2026-000002")] == [
         "new",
         "new",
     ]
@@ -235,7 +238,7 @@ def test_deactivated_staff_link_is_403(client, services, transport, filed):
     from tiket.domain.model import Staff
 
     ack = ack_token(services, transport)
-    services.store.put_staff(Staff("tik1@example.go.id", "Andi Pratama", "tik", active=False))
+    services.staff.put(Staff("tik1@example.go.id", "Andi Pratama", "tik", active=False))
     assert act(client, ack).status_code == 403
 
 
@@ -255,7 +258,7 @@ def test_expired_link_is_410_and_a_fresh_one_can_be_sent(client, services, trans
     assert fresh_mail.subject.startswith(f"[{filed}] Tautan baru")
     (fresh,) = action_tokens(fresh_mail)
     assert act(client, fresh).status_code == 200
-    assert services.store.get_ticket(filed).assignee == "tik1@example.go.id"
+    assert services.tickets.get(filed).assignee == "tik1@example.go.id"
 
 
 def test_resend_of_a_forged_link_is_403(client, services, transport, filed):
@@ -283,11 +286,11 @@ def test_invalid_fields_are_400_and_change_nothing(
     diagnose = token_for(
         services, latest(transport, "tik1@example.go.id", "next_steps"), "diagnose"
     )
-    before = services.store.get_ticket(filed)
+    before = services.tickets.get(filed)
     response = act(client, diagnose, **form)
     assert response.status_code == 400
     assert set(response.get_json()["fields"]) == fields
-    assert services.store.get_ticket(filed) == before
+    assert services.tickets.get(filed) == before
     # The HTML form shows the messages beside the fields, and the link still works.
     if all(isinstance(v, str | int) for v in form.values()):
         page = client.post(f"/actions/{diagnose}", data={k: str(v) for k, v in form.items()})
@@ -319,7 +322,7 @@ def test_cancel_by_ict_staff_tells_the_requester(client, services, transport, fi
     assert response.get_json()["ticket"]["status"] == "cancelled"
     mail = latest(transport, REQUESTER, "cancelled")
     assert "Permohonan ganda" in mail.text
-    assert services.store.open_tickets() == []
+    assert services.tickets.open_tickets() == []
 
 
 def test_links_use_the_configured_public_url_never_the_host_header(client, services, transport):
@@ -340,6 +343,5 @@ def test_step_deadline_is_in_staff_emails(client, services, transport, clock, fi
         in mail.text
     )
     assert (
-        clock.now() + timedelta(minutes=5)
-        == services.store.get_ticket(filed).step("acknowledge").due_at
+        clock.now() + timedelta(minutes=5) == services.tickets.get(filed).step("acknowledge").due_at
     )

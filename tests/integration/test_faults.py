@@ -25,8 +25,7 @@ from tests.support import (
     token_for,
     track_token,
 )
-from tiket.adapters.observability import Metrics
-from tiket.services.context import build_transport
+from tiket.adapters.mail.transports import build_transport
 from tiket.web.app import create_app
 
 JSON = {"Accept": "application/json"}
@@ -80,7 +79,7 @@ def test_throttled_ticket_transaction_is_503_and_leaves_nothing(
     faults.clear()
     again = client.post("/api/tickets", json=VALID_TICKET, headers=headers)
     assert again.status_code == 201
-    assert len(services.store.open_tickets()) == 1
+    assert len(services.tickets.open_tickets()) == 1
     assert len(transport.sent) == 3
 
 
@@ -127,7 +126,7 @@ def test_throttled_survey_commit_is_503_and_can_be_sent_again(
 
     faults.clear()
     assert client.post(f"/api/track/{token}/survey", json={"answers": ANSWERS}).status_code == 201
-    assert services.store.get_ticket(filed).status == "closed"
+    assert services.tickets.get(filed).status == "closed"
 
 
 @pytest.mark.parametrize("code", THROTTLES)
@@ -148,7 +147,7 @@ def test_throttled_breach_commit_fails_the_sweep_and_the_next_one_records_it_onc
     faults.clear()
     assert client.post("/_dev/sweep").get_json()["breaches"] == 1
     assert client.post("/_dev/sweep").get_json()["breaches"] == 0
-    assert [h.action for h in local.store.history(number)] == ["create", "breach"]
+    assert [h.action for h in local.tickets.history(number)] == ["create", "dispatch", "breach"]
     assert sorted(m.to for m in transport.sent if m.kind == "breach") == [
         "supervisor@example.go.id",
         "tik1@example.go.id",
@@ -172,7 +171,7 @@ def test_cancelled_ticket_transaction_is_409_never_500(client, services, transpo
     assert response.status_code == 409
     assert response.get_json()["error"] == "conflict"
     assert "kirim ulang" in response.get_json()["message"]
-    assert services.store.open_tickets() == [] and transport.sent == []
+    assert services.tickets.open_tickets() == [] and transport.sent == []
 
 
 def test_cancelled_action_and_survey_commits_are_409(client, services, transport, faults, filed):
@@ -210,7 +209,7 @@ def test_transaction_cancelled_for_capacity_is_503(client, services, transport, 
     )
     assert_unavailable(client.post(f"/actions/{ack}", json={}, headers=JSON))
     assert_unavailable(file_ticket(client, subject="Kedua"))
-    assert [t.number for t in services.store.open_tickets()] == [filed]
+    assert [t.number for t in services.tickets.open_tickets()] == [filed]
 
 
 @pytest.fixture
@@ -240,7 +239,7 @@ def test_ses_throttling_saves_the_ticket_and_the_sweep_sends_each_email_once(ses
     fault = faults.throttle("SendEmail", "TooManyRequestsException", status=429)
     client = create_app(services=services).test_client()
     number = file_ticket(client).get_json()["number"]
-    assert services.store.get_ticket(number).status == "new"
+    assert services.tickets.get(number).status == "new"
     assert fault.attempts == 3 * 3  # three emails, three attempts each (SES_CLIENT)
     assert delivered(backend) == []
 
@@ -251,7 +250,7 @@ def test_ses_throttling_saves_the_ticket_and_the_sweep_sends_each_email_once(ses
     clock.advance(minutes=3)  # still within the 5-minute standard: no breach email
     assert services.sweep.run().mail.sent == 0
     assert delivered(backend) == sorted([REQUESTER, "tik1@example.go.id", "tik2@example.go.id"])
-    assert services.store.get_ticket(number).notified_at is not None
+    assert services.tickets.get(number).notified_at is not None
 
 
 def is_to(item: dict, address: str = REQUESTER) -> bool:
@@ -261,7 +260,7 @@ def is_to(item: dict, address: str = REQUESTER) -> bool:
 def test_ses_rejection_is_marked_failed_reported_and_never_retried(ses, clock, faults):
     services, backend = ses
     metrics: list[dict] = []
-    services.metrics = Metrics("test", emit=metrics.append)
+    services.metrics._emit = metrics.append  # type: ignore[attr-defined]
     fault = faults.add(
         "SendEmail",
         "MessageRejected",
@@ -271,7 +270,7 @@ def test_ses_rejection_is_marked_failed_reported_and_never_retried(ses, clock, f
     assert fault.attempts == 1
     assert [m["kind"] for m in metrics if "EmailsFailed" in m] == ["confirmation"]
     (mail_id,) = [item["id"]["S"] for item in table_items(services).values() if is_to(item)]
-    record = services.store.get_mail(mail_id)
+    record = services.stores.outbox.get(mail_id)
     assert (record.status, record.attempts) == ("failed", 1)
     assert delivered(backend) == ["tik1@example.go.id", "tik2@example.go.id"]
 
@@ -281,7 +280,7 @@ def test_ses_rejection_is_marked_failed_reported_and_never_retried(ses, clock, f
         services.sweep.run()
     assert fault.attempts == 1
     assert REQUESTER not in delivered(backend)
-    assert services.store.get_mail(mail_id).status == "failed"
+    assert services.stores.outbox.get(mail_id).status == "failed"
 
 
 def test_one_link_posted_twice_at_once_changes_the_ticket_once(app, services, transport, filed):
@@ -301,7 +300,8 @@ def test_one_link_posted_twice_at_once_changes_the_ticket_once(app, services, tr
     for thread in threads:
         thread.join()
     assert sorted(codes) == [200, 409]
-    assert [h.action for h in services.store.history(filed)] == ["create", "acknowledge"]
+    actions = [h.action for h in services.tickets.history(filed)]
+    assert actions == ["create", "dispatch", "acknowledge"]
     assert sorted(m.kind for m in transport.sent[sent:]) == ["acknowledged", "next_steps"]
 
 

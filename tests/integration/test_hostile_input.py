@@ -36,6 +36,7 @@ from tests.support import (
     token_for,
     track_token,
 )
+from tiket.adapters.mail.message import to_mime
 from tiket.adapters.mail.transports import OutboxTransport
 from tiket.config import Settings
 from tiket.services.exports import FORMULA_STARTS
@@ -96,7 +97,7 @@ def lifecycle(client, services, transport, clock):
     """Markup in every text field a person can type, through the whole lifecycle: a ticket
     handled, held, resumed, resolved and rated; one cancelled; one referred to facilities."""
     in_progress(client, services, transport, **MARKED_TICKET)
-    number = services.store.open_tickets()[0].number
+    number = services.tickets.open_tickets()[0].number
     follow(services, transport, TIK, "next_steps", "hold", reason=STAFF_TEXT["reason"])
     follow(services, transport, TIK, "next_steps", "resume")
     resolution = STAFF_TEXT["resolution"]
@@ -118,7 +119,7 @@ def lifecycle(client, services, transport, clock):
 
 def test_markup_is_stored_as_typed(services, lifecycle):
     number, cancelled, referred = lifecycle
-    ticket = services.store.get_ticket(number)
+    ticket = services.tickets.get(number)
     assert ticket.status == "closed"
     r = ticket.requester
     typed = (r.name, r.unit, r.location, ticket.subject, ticket.description, ticket.asset_tag)
@@ -128,8 +129,8 @@ def test_markup_is_stored_as_typed(services, lifecycle):
         STAFF_TEXT["resolution"],
     )
     assert ticket.survey.suggestion == SUGGESTION
-    assert services.store.get_ticket(cancelled).cancel_reason == STAFF_TEXT["reason"]
-    assert services.store.get_ticket(referred).diagnosis == STAFF_TEXT["diagnosis"]
+    assert services.tickets.get(cancelled).cancel_reason == STAFF_TEXT["reason"]
+    assert services.tickets.get(referred).diagnosis == STAFF_TEXT["diagnosis"]
 
 
 def test_markup_is_escaped_in_every_email(transport, lifecycle):
@@ -250,11 +251,11 @@ def test_no_kind_of_line_break_reaches_an_email_header(client, services, transpo
     response = file_ticket(client, name=f"Ana{separator}Bcc: victim@example.com", subject=injected)
     assert response.status_code == 201
     resolve(services, transport)
-    ticket = services.store.get_ticket(response.get_json()["number"])
+    ticket = services.tickets.get(response.get_json()["number"])
     assert ticket.subject == "Rusak Bcc: victim@example.com X-Evil: 1"  # folded when stored
     for mail in transport.sent:
         # As SES and the outbox get it: the bytes of the message, parsed back.
-        raw = mail.to_mime("TIKet <tiket@example.go.id>").as_bytes(policy=policy.SMTP)
+        raw = to_mime(mail, "TIKet <tiket@example.go.id>").as_bytes(policy=policy.SMTP)
         message = BytesParser(policy=policy.default).parsebytes(raw)
         assert message["Bcc"] is None and message["X-Evil"] is None
         assert set(message.keys()) <= {
@@ -283,14 +284,14 @@ def test_wrong_json_types_in_a_ticket_are_400_per_field(client, services, transp
             assert response.get_json()["fields"] == {field: "Harus berupa teks."}
         required = field not in ("nip", "phone", "asset_tag")
         assert file_ticket(client, **{field: None}).status_code == (400 if required else 201)
-    assert len(services.store.open_tickets()) == 3  # only the three optional nulls
+    assert len(services.tickets.open_tickets()) == 3  # only the three optional nulls
     assert client.post("/api/tickets", json={"answers": 1}).status_code == 400
 
 
 def test_wrong_json_types_elsewhere_are_clear_errors(client, services, transport):
     number = file_ticket(client).get_json()["number"]
     resolve(services, transport)
-    track = services.store.get_ticket(number).track_token
+    track = services.tickets.get(number).track_token
     for answers in ([4] * 9, "4", None, {"u1": "4"}, {"u1": True}, {"u1": 4.0}, {"u1": None}):
         survey = client.post(f"/api/track/{track}/survey", json={"answers": answers})
         assert survey.status_code == 400, answers
@@ -344,7 +345,7 @@ def test_wrong_action_fields_are_400(client, services, transport, field, value):
 def test_nul_bytes_and_invalid_text_in_json_bodies_are_400(client, services, transport, raw):
     file_ticket(client)
     resolve(services, transport)
-    track = services.store.get_ticket("TIK-2026-000001").track_token
+    track = services.tickets.get("TIK-2026-000001").track_token
     file_ticket(client, subject="Kedua")
     ack = token_for(services, latest(transport, TIK, "new_ticket"), "acknowledge")
     for path in (
@@ -357,7 +358,7 @@ def test_nul_bytes_and_invalid_text_in_json_bodies_are_400(client, services, tra
         response = client.post(path, data=raw, content_type="application/json", headers=JSON)
         assert response.status_code == 400, path
         assert response.get_json()["error"] in ("bad_request", "validation")
-    assert services.store.get_ticket("TIK-2026-000002").status == "new"
+    assert services.tickets.get("TIK-2026-000002").status == "new"
 
 
 def test_nul_bytes_and_invalid_utf8_in_action_forms(client, services, transport):
@@ -372,7 +373,7 @@ def test_nul_bytes_and_invalid_utf8_in_action_forms(client, services, transport)
     assert raw.status_code == 400 and "Wajib diisi" in raw.get_data(as_text=True)
     escaped = client.post(f"/actions/{hold}", data=b"reason=Menunggu%ff%fe", content_type=form)
     assert escaped.status_code == 200
-    assert services.store.get_ticket("TIK-2026-000001").hold_reason == "Menunggu%FF%FE"
+    assert services.tickets.get("TIK-2026-000001").hold_reason == "Menunggu%FF%FE"
 
 
 # --- path segments ----------------------------------------------------------------------
@@ -451,7 +452,7 @@ def test_oversized_bodies_are_413_on_every_post_before_any_work(aws, clock, tran
     client = create_app(services=local).test_client()
     number = file_ticket(client).get_json()["number"]
     ack = token_for(local, latest(transport, TIK, "new_ticket"), "acknowledge")
-    track = local.store.get_ticket(number).track_token
+    track = local.tickets.get(number).track_token
     before = table_items(local)
     posts = [
         "/api/tickets",
@@ -474,7 +475,7 @@ def test_oversized_bodies_are_413_on_every_post_before_any_work(aws, clock, tran
     page = client.post(f"/actions/{ack}", data={"reason": "y" * BIG})
     assert page.status_code == 413 and page.mimetype == "text/html"
     assert table_items(local) == before
-    assert local.store.get_ticket(number).status == "new"
+    assert local.tickets.get(number).status == "new"
 
 
 @pytest.mark.parametrize(

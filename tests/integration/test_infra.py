@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from cfnlint.decode import decode
 
-from tiket.adapters.table import table_definition
+from tiket.adapters.dynamodb.table import table_definition
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = ROOT / "infra" / "tiket.yaml"

@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from tests.support import ALLOWED_ORIGIN, VALID_TICKET, file_ticket, track_token
+from tiket.adapters.mail.message import to_mime
 
 
 def test_health_and_options(client):
@@ -32,9 +33,9 @@ def test_filing_creates_ticket_history_and_emails(client, services, transport):
     assert body["track_url"] == f"https://tiket.example.go.id/track.html#{body['track_token']}"
     assert body["number"] not in body["track_token"]
 
-    ticket = services.store.get_ticket(body["number"])
+    ticket = services.tickets.get(body["number"])
     assert ticket.requester.email == VALID_TICKET["email"]
-    assert [h.action for h in services.store.history(body["number"])] == ["create"]
+    assert [h.action for h in services.tickets.history(body["number"])] == ["create", "dispatch"]
 
     kinds = sorted(transport.kinds())
     assert kinds == [
@@ -51,7 +52,7 @@ def test_filing_creates_ticket_history_and_emails(client, services, transport):
     assert VALID_TICKET["description"] in staff_mail.text
     assert "/actions/" in staff_mail.text and "/actions/" not in confirmation.text
     # Dispatch of the new-request email is recorded (SOP step 3/4 is measured on it).
-    assert services.store.get_ticket(body["number"]).notified_at is not None
+    assert services.tickets.get(body["number"]).notified_at is not None
 
 
 def test_track_shows_ticket_and_unknown_token_is_404(client):
@@ -112,7 +113,7 @@ def test_each_validation_rule(client, services, transport, field, value, message
     assert payload["error"] == "validation"
     assert payload["fields"] == {field: message}
     assert payload["message"]
-    assert services.store.get_ticket("TIK-2026-000001") is None
+    assert services.tickets.get("TIK-2026-000001") is None
     assert transport.sent == []
 
 
@@ -135,7 +136,7 @@ def test_body_too_large_is_413(client, services):
     )
     assert response.status_code == 413
     assert response.get_json()["error"] == "too_large"
-    assert services.store.get_ticket("TIK-2026-000001") is None
+    assert services.tickets.get("TIK-2026-000001") is None
 
 
 @pytest.mark.parametrize(
@@ -166,7 +167,7 @@ def test_unknown_fields_are_ignored_and_cannot_set_status_or_assignee(client, se
         client, status="closed", assignee="tik1@example.go.id", number="TIK-1999-999999", version=9
     )
     assert response.status_code == 201
-    ticket = services.store.get_ticket(response.get_json()["number"])
+    ticket = services.tickets.get(response.get_json()["number"])
     assert (ticket.status, ticket.assignee, ticket.version) == ("new", None, 1)
     assert ticket.number == "TIK-2026-000001"
 
@@ -192,7 +193,7 @@ def test_idempotency_same_key_other_body_is_422(client, services):
     )
     assert response.status_code == 422
     assert response.get_json()["error"] == "idempotency_mismatch"
-    assert services.store.get_ticket("TIK-2026-000002") is None
+    assert services.tickets.get("TIK-2026-000002") is None
 
 
 def test_honeypot_looks_successful_but_stores_and_sends_nothing(client, services, transport):
@@ -200,7 +201,7 @@ def test_honeypot_looks_successful_but_stores_and_sends_nothing(client, services
     assert response.status_code == 201
     body = response.get_json()
     assert body["number"].startswith("TIK-2026-") and body["status"] == "new"
-    assert services.store.open_tickets() == []
+    assert services.tickets.open_tickets() == []
     assert transport.sent == []
     assert client.get(f"/api/track/{body['track_token']}").status_code == 404
 
@@ -243,7 +244,7 @@ def test_header_injection_is_neutralised(client, transport):
     )
     assert response.status_code == 201
     for mail in transport.sent:
-        message = mail.to_mime("TIKet <tiket@example.go.id>")
+        message = to_mime(mail, "TIKet <tiket@example.go.id>")
         assert message["Bcc"] is None and message["X-Evil"] is None
         assert "\n" not in message["Subject"] and "\r" not in message["Subject"]
         assert message["Subject"].startswith("[TIK-2026-000001] Rusak Bcc: victim@example.com")
@@ -285,9 +286,9 @@ def test_concurrent_submissions_get_distinct_numbers(client, app, services, tran
         thread.join()
     assert errors == []
     assert len(set(numbers)) == count
-    stored = [t.number for t in services.store.open_tickets()]
+    stored = [t.number for t in services.tickets.open_tickets()]
     assert sorted(stored) == sorted(numbers)
-    tik_staff = len(services.store.staff_with_role("tik"))
+    tik_staff = len(services.staff.with_role("tik"))
     assert len(transport.sent) == count * (1 + tik_staff)
 
 
@@ -316,4 +317,4 @@ def test_an_unusable_idempotency_key_is_a_clear_400(client, services):
         response = client.post("/api/tickets", json=VALID_TICKET, headers={"Idempotency-Key": key})
         assert response.status_code == 400
         assert "Idempotency-Key" in response.get_json()["message"]
-    assert services.store.open_tickets() == []
+    assert services.tickets.open_tickets() == []

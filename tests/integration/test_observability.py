@@ -15,8 +15,8 @@ import re
 import pytest
 
 from tests.support import SIGNING_KEY, VALID_TICKET, action_tokens, token_for, track_token
-from tiket.adapters.mail.transports import PermanentMailError
 from tiket.adapters.observability import LOGGER_NAME, METRICS_LOGGER, configure_logging
+from tiket.services.ports import PermanentMailError
 
 NAME = "Wibisana Kertajaya"
 EMAIL = "wibisana.kertajaya@example.go.id"

@@ -53,8 +53,8 @@ def test_ticket_detail_for_staff(client, services, transport):
     sign_in(client, transport, RT1)
     detail = client.get(f"/api/staff/tickets/{number}").get_json()
     assert detail["requester_email"] == VALID_TICKET["email"]
-    assert [h["action"] for h in detail["history"]] == ["create", "acknowledge"]
-    assert detail["history"][1]["actor_email"] == TIK1
+    assert [h["action"] for h in detail["history"]] == ["create", "dispatch", "acknowledge"]
+    assert detail["history"][2]["actor_email"] == TIK1
     assert "track_token" not in detail
     assert client.get("/api/staff/tickets/TIK-2026-999999").status_code == 404
 
@@ -63,7 +63,7 @@ def test_sign_ins_are_recorded(client, services, transport, clock):
     sign_in(client, transport, TIK2)
     clock.advance(hours=1)
     sign_in(client, transport, TIK2)
-    assert services.store.signins(TIK2) == [
+    assert services.staff.signins(TIK2) == [
         clock.now().replace(hour=8),
         clock.now(),
     ]

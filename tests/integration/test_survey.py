@@ -32,10 +32,10 @@ def test_survey_closes_the_ticket_and_only_once(client, services, resolved):
         "submitted": True,
         "closes_at": None,
     }
-    ticket = services.store.get_ticket(view["number"])
+    ticket = services.tickets.get(view["number"])
     assert ticket.survey.answers == ANSWERS
     assert ticket.survey.suggestion == "Cepat dan ramah, terima kasih."
-    assert services.store.history(view["number"])[-1].action == "survey"
+    assert services.tickets.history(view["number"])[-1].action == "survey"
 
     again = survey(client, resolved)
     assert again.status_code == 409

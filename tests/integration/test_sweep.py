@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import WIB
 from tests.support import VALID_TICKET, follow, latest, make_services, token_for, track_token
 from tiket.adapters.clock import FixedClock
-from tiket.adapters.observability import Metrics
+from tiket.domain.model import Once
 
 REQUESTER = VALID_TICKET["email"]
 SUPERVISOR = "supervisor@example.go.id"
@@ -47,20 +47,20 @@ def breach_mails(transport):
 
 def test_request_filed_at_night_is_due_next_working_morning(services, clock):
     clock.set(at(1, 21, 0, month=12))  # Tuesday night
-    ticket = services.store.get_ticket(file(services))
+    ticket = services.tickets.get(file(services))
     assert ticket.step("acknowledge").due_at == at(2, 7, 35, month=12)
 
 
 def test_request_filed_on_cuti_bersama_starts_after_the_holidays(services, clock):
     clock.set(at(24, 10, 0, month=12))  # cuti bersama Natal, then Christmas Day (Friday)
-    ticket = services.store.get_ticket(file(services))
+    ticket = services.tickets.get(file(services))
     assert ticket.step("acknowledge").started_at == at(28, 7, 30, month=12)
     assert ticket.step("acknowledge").due_at == at(28, 7, 35, month=12)
 
 
 def test_friday_evening_request_is_due_monday_morning(services, clock):
     clock.set(at(27, 16, 28))
-    ticket = services.store.get_ticket(file(services))
+    ticket = services.tickets.get(file(services))
     assert ticket.step("acknowledge").due_at == at(30, 7, 33)
 
 
@@ -86,10 +86,10 @@ def test_breach_is_flagged_just_after_due_once_to_the_right_people(
     token_for(services, to_pool, "acknowledge")  # the pool can still take it from here
     assert "/actions/" not in latest(transport, SUPERVISOR, "breach").text
 
-    ticket = services.store.get_ticket(number)
+    ticket = services.tickets.get(number)
     assert ticket.breaches == {"acknowledge"}
-    assert services.store.breach_recorded(number, "acknowledge")
-    assert [h.action for h in services.store.history(number)] == ["create", "breach"]
+    assert services.tickets.has_once(number, Once("breach", "acknowledge"))
+    assert [h.action for h in services.tickets.history(number)] == ["create", "dispatch", "breach"]
 
     view = client.get(f"/api/track/{ticket.track_token}").get_json()
     acknowledge = next(s for s in view["steps"] if s["step"] == "acknowledge")
@@ -125,7 +125,7 @@ def test_acknowledging_in_time_means_no_breach_ever(services, clock, transport):
     transport.clear()
     for instant in (at(30, 8, 6), at(30, 8, 20), at(30, 12, 0), at(1, 9, 0, month=12)):
         assert sweep_at(services, clock, instant).breaches == 0
-    assert services.store.get_ticket(number).breaches == frozenset()
+    assert services.tickets.get(number).breaches == frozenset()
     assert breach_mails(transport) == []
 
 
@@ -140,7 +140,7 @@ def test_held_ticket_does_not_breach_while_held(services, clock, transport):
         decision="handle",
         estimate_minutes=30,
     )
-    assert services.store.get_ticket(number).step("handle").due_at == at(30, 8, 40)
+    assert services.tickets.get(number).step("handle").due_at == at(30, 8, 40)
     clock.set(at(30, 8, 20))
     follow(services, transport, TIK1, "next_steps", "hold", reason="Menunggu kabel")
     resume = token_for(services, latest(transport, TIK1, "next_steps"), "resume")
@@ -150,7 +150,7 @@ def test_held_ticket_does_not_breach_while_held(services, clock, transport):
     # Held from Mon 08:20 to Tue 10:00: 460 + 150 working minutes; the deadline moves by that.
     clock.set(at(1, 10, 0, month=12))
     services.actions.perform(resume, {})
-    handle = services.store.get_ticket(number).step("handle")
+    handle = services.tickets.get(number).step("handle")
     assert handle.paused_minutes == 610
     assert handle.due_at == at(1, 10, 20, month=12)
     assert sweep_at(services, clock, at(1, 10, 20, month=12)).breaches == 0
@@ -165,7 +165,7 @@ def test_held_ticket_does_not_breach_while_held(services, clock, transport):
 def test_referred_ticket_breach_goes_to_facilities_pool(services, clock, transport):
     number = file(services)
     take(services, transport, diagnosis="AC ruang server mati", decision="refer")
-    assert services.store.get_ticket(number).step("rt_accept").due_at == at(30, 9, 0)
+    assert services.tickets.get(number).step("rt_accept").due_at == at(30, 9, 0)
     transport.clear()
     assert sweep_at(services, clock, at(30, 9, 1)).breaches == 1
     assert breach_mails(transport) == ["rt1@example.go.id", "supervisor@example.go.id"]
@@ -190,7 +190,7 @@ def test_request_paths_never_scan(client, services, transport, api_calls):
         token_for(services, latest(transport, TIK1, "new_ticket"), "acknowledge"),
         {},
     )
-    assert services.store.get_ticket(number).status == "acknowledged"
+    assert services.tickets.get(number).status == "acknowledged"
     assert "Scan" not in api_calls.operations()
 
 
@@ -198,7 +198,7 @@ def test_pending_emails_go_out_once_later(services, clock, transport):
     transport.throttle(3)  # SES throttles every email of the request
     number = file(services)
     assert transport.sent == []
-    assert services.store.get_ticket(number).status == "new"  # the ticket is safe
+    assert services.tickets.get(number).status == "new"  # the ticket is safe
     assert sweep_at(services, clock, at(30, 8, 0, 30)).mail.sent == 0  # backing off
     report = sweep_at(services, clock, at(30, 8, 1, 1))
     assert report.mail.sent == 3
@@ -207,14 +207,14 @@ def test_pending_emails_go_out_once_later(services, clock, transport):
         ("new_ticket", TIK1),
         ("new_ticket", "tik2@example.go.id"),
     ]
-    assert services.store.get_ticket(number).notified_at == at(30, 8, 1, 1)
+    assert services.tickets.get(number).notified_at == at(30, 8, 1, 1)
     assert sweep_at(services, clock, at(30, 8, 4)).mail.sent == 0
     assert len(transport.sent) == 3
 
 
 def test_rejected_email_is_marked_failed_and_never_retried(services, clock, transport):
     metrics: list[dict] = []
-    services.metrics = Metrics("test", emit=metrics.append)
+    services.metrics._emit = metrics.append  # type: ignore[attr-defined]
     transport.reject(1)  # the requester's address is refused for good
     file(services)
     assert sorted(kind for kind, _ in transport.kinds()) == ["new_ticket", "new_ticket"]
@@ -262,9 +262,9 @@ def test_survey_reminder_then_auto_close(client, services, clock, transport):
     assert sweep_at(services, clock, at(3, 9, 0, month=12)).reminders == 0
     assert sweep_at(services, clock, at(7, 8, 59, month=12)).closed == 0
     assert sweep_at(services, clock, at(7, 9, 1, month=12)).closed == 1  # five working days
-    ticket = services.store.get_ticket(number)
+    ticket = services.tickets.get(number)
     assert ticket.status == "closed" and ticket.survey is None
-    history = services.store.history(number)
+    history = services.tickets.history(number)
     assert history[-1].action == "auto_close" and history[-1].actor.role == "system"
     view = client.get(f"/api/track/{ticket.track_token}").get_json()
     assert view["survey"]["open"] is False and view["status_label"] == "Ditutup"

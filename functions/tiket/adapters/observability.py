@@ -1,7 +1,6 @@
 """Structured logs (one JSON object per line) and CloudWatch embedded-metric-format metrics.
 
-Log fields are chosen by the caller; never pass tokens, email addresses or ticket text:
-only ticket numbers, actions, routes, status codes and timings.
+``log_event`` (``tiket.log``) writes the lines; this module formats them.
 """
 
 from __future__ import annotations
@@ -14,7 +13,8 @@ import traceback
 from contextvars import ContextVar
 from typing import Any
 
-LOGGER_NAME = "tiket"
+from tiket.log import LOGGER_NAME
+
 # Set by the web layer for the duration of a request, so every line carries its id.
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 NAMESPACE = "TIKet"
@@ -61,10 +61,6 @@ def configure_logging(level: str = "INFO") -> logging.Logger:
     metrics.setLevel(logging.INFO)
     metrics.propagate = False
     return logger
-
-
-def log_event(message: str, level: int = logging.INFO, **fields: Any) -> None:
-    logging.getLogger(LOGGER_NAME).log(level, message, extra={"fields": fields})
 
 
 class Metrics:

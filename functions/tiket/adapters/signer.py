@@ -15,7 +15,7 @@ from typing import Any
 from itsdangerous import BadSignature, URLSafeSerializer
 
 
-class BadToken(Exception):
+class BadToken(ValueError):
     """Forged, altered, truncated, or made for another purpose."""
 
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tiket.domain.calendar import WorkingCalendar
-from tiket.domain.model import FINAL_STATUSES, Ticket
+from tiket.domain.model import Ticket
 from tiket.domain.standards import StepRecord
+from tiket.domain.vocabulary import FINAL_STATUSES, Status
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def survey_times(
     ticket: Ticket, calendar: WorkingCalendar, policy: SurveyPolicy
 ) -> tuple[datetime, datetime] | None:
     """(reminder, auto-close) for a resolved ticket awaiting its survey."""
-    if ticket.status != "resolved" or ticket.resolved_at is None:
+    if ticket.status != Status.RESOLVED or ticket.resolved_at is None:
         return None
     return (
         add_working_days(calendar, ticket.resolved_at, policy.reminder_working_days),

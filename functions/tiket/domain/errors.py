@@ -1,24 +1,22 @@
-"""Errors the product can answer with. Each carries its HTTP status, a stable code for
-clients, and the text (a ``Msg``) shown to people; the web layer only renders them."""
+"""What can go wrong, as the product names it. Each error carries the text (a ``Msg``) shown
+to people; the web layer maps the classes to HTTP answers (``tiket.web.errors``)."""
 
 from __future__ import annotations
 
-from tiket.messages import Msg
+from typing import Any
+
+from tiket.domain.text import Msg
 
 
 class TiketError(Exception):
-    status = 500
-    code = "internal"
-
-    def __init__(self, msg: Msg, **details):
+    def __init__(self, msg: Msg, **details: Any):
         super().__init__(msg.key)
         self.msg = msg
         self.details = details
 
 
 class ValidationFailed(TiketError):
-    status = 400
-    code = "validation"
+    """Bad input; ``fields`` names each field's problem."""
 
     def __init__(self, fields: dict[str, Msg], msg: Msg | None = None):
         super().__init__(msg or Msg("error.validation"))
@@ -26,51 +24,34 @@ class ValidationFailed(TiketError):
 
 
 class BadRequest(TiketError):
-    status = 400
-    code = "bad_request"
+    pass
 
 
 class Unauthenticated(TiketError):
-    status = 401
-    code = "unauthenticated"
+    pass
 
 
 class Forbidden(TiketError):
-    status = 403
-    code = "forbidden"
+    pass
 
 
 class NotFound(TiketError):
-    status = 404
-    code = "not_found"
+    pass
 
 
 class Conflict(TiketError):
     """The request is understood but the ticket is not where it would need to be."""
 
-    status = 409
-    code = "conflict"
-
 
 class Expired(TiketError):
-    status = 410
-    code = "expired"
-
-
-class UnsupportedMediaType(TiketError):
-    status = 415
-    code = "unsupported_media_type"
+    pass
 
 
 class IdempotencyMismatch(TiketError):
-    status = 422
-    code = "idempotency_mismatch"
+    pass
 
 
 class RateLimited(TiketError):
-    status = 429
-    code = "rate_limited"
-
     def __init__(self, retry_after: int):
         super().__init__(Msg("error.rate_limited", {"seconds": retry_after}))
         self.retry_after = retry_after
@@ -78,9 +59,6 @@ class RateLimited(TiketError):
 
 class Unavailable(TiketError):
     """A dependency is throttling or down; nothing was half-written. Try again."""
-
-    status = 503
-    code = "unavailable"
 
     def __init__(self, retry_after: int = 2):
         super().__init__(Msg("error.unavailable"))

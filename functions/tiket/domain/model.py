@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
-from tiket.domain.standards import STEP_ORDER, StepRecord
-
-OPEN_STATUSES = frozenset(
-    {"new", "acknowledged", "in_progress", "referred", "in_repair", "on_hold"}
-)
-FINAL_STATUSES = frozenset({"closed", "cancelled"})
-ALL_STATUSES = (
-    "new",
-    "acknowledged",
-    "in_progress",
-    "referred",
-    "in_repair",
-    "on_hold",
-    "resolved",
-    "closed",
-    "cancelled",
+from tiket.domain.standards import StepRecord
+from tiket.domain.vocabulary import (
+    OPEN_STATUSES,
+    STEP_ORDER,
+    Action,
+    Path,
+    Role,
+    Status,
+    Step,
 )
 
 
@@ -40,18 +34,18 @@ class Actor:
 
     email: str | None
     name: str
-    role: str  # tik | rt | supervisor | admin | requester | system
+    role: Role
 
     @staticmethod
     def system() -> Actor:
-        return Actor(email=None, name="TIKet", role="system")
+        return Actor(email=None, name="TIKet", role=Role.SYSTEM)
 
 
 @dataclass(frozen=True)
 class Staff:
     email: str
     name: str
-    role: str
+    role: Role
     active: bool = True
 
     def as_actor(self) -> Actor:
@@ -68,7 +62,8 @@ class Survey:
 @dataclass(frozen=True)
 class Ticket:
     number: str
-    status: str
+    status: Status
+    # The workflow version: moved by each status change; action links are bound to it.
     version: int
     created_at: datetime
     requester: Requester
@@ -85,26 +80,27 @@ class Ticket:
     assignee_name: str | None = None
     repair_assignee: str | None = None
     repair_assignee_name: str | None = None
-    path: str | None = None  # "tik" (handled directly) | "rt" (referred), set at diagnosis
+    path: Path | None = None  # set at diagnosis
     diagnosis: str | None = None
     estimate_minutes: int | None = None
     resolution: str | None = None
     hold_reason: str | None = None
-    held_from: str | None = None
+    held_from: Status | None = None
     cancel_reason: str | None = None
     resolved_at: datetime | None = None
     closed_at: datetime | None = None
     survey: Survey | None = None
-    # Written outside the transition path, never by it (see adapters/store.py):
     notified_at: datetime | None = None  # first new-request email to ICT staff sent
-    breaches: frozenset[str] = frozenset()  # steps whose breach is recorded
+    breaches: frozenset[Step] = frozenset()  # steps whose breach is recorded
     survey_reminded_at: datetime | None = None
+    # Counts every write of the ticket (the unit of work's optimistic lock); set by the store.
+    revision: int = 0
 
     @property
     def open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    def step(self, name: str) -> StepRecord | None:
+    def step(self, name: Step) -> StepRecord | None:
         for record in self.steps:
             if record.step == name:
                 return record
@@ -113,7 +109,7 @@ class Ticket:
     def current_step(self) -> StepRecord | None:
         """The open step being timed, if any (``notify`` runs beside the others)."""
         for record in reversed(self.steps):
-            if record.step != "notify" and record.open:
+            if record.step != Step.NOTIFY and record.open:
                 return record
         return None
 
@@ -124,10 +120,10 @@ class Ticket:
 
     def holder(self) -> str | None:
         """The staff member who may resolve, hold or resume now."""
-        stage = self.held_from if self.status == "on_hold" else self.status
-        if stage == "in_repair":
+        stage = self.held_from if self.status == Status.ON_HOLD else self.status
+        if stage == Status.IN_REPAIR:
             return self.repair_assignee
-        if stage in ("acknowledged", "in_progress"):
+        if stage in (Status.ACKNOWLEDGED, Status.IN_PROGRESS):
             return self.assignee
         return None
 
@@ -148,7 +144,7 @@ class Ticket:
 
     def late_steps(
         self, now: datetime, records: tuple[StepRecord, ...] | None = None
-    ) -> frozenset[str]:
+    ) -> frozenset[Step]:
         """Steps over their standard: recorded by the sweep, done late, or still running
         past due. An open step of a ticket no longer open is not running: never late."""
         records = self.steps_with_dispatch() if records is None else records
@@ -159,13 +155,18 @@ class Ticket:
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    """One change, as it is kept for ever: who, when, from which status to which. ``note``
+    is text a person typed (a reason, a diagnosis); ``params`` are codes and numbers that a
+    reader's view turns into words in their language."""
+
     at: datetime
-    action: str
-    from_status: str | None
-    to_status: str
+    action: Action
+    from_status: Status | None
+    to_status: Status
     actor: Actor
     note: str = ""
-    version: int = 0
+    params: dict[str, Any] = field(default_factory=dict)
+    revision: int = 0  # the ticket's revision this entry made; set by the unit of work
 
 
 @dataclass(frozen=True)
@@ -178,14 +179,25 @@ class Notice:
 
     kind: str
     to: str
-    actions: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict)
+    actions: tuple[Action, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Once:
+    """A record a ticket may carry once: the commit that writes it a second time loses
+    (a link's nonce, a breach per step, a reminder)."""
+
+    kind: str
+    key: str
+    expires_at: datetime | None = None  # kept for the ticket's life when None
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a transition produces; the store commits all of it in one transaction."""
+    """What a change produces; the unit of work commits all of it in one transaction."""
 
     ticket: Ticket
     history: HistoryEntry
     notices: tuple[Notice, ...] = ()
+    once: tuple[Once, ...] = ()

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from tiket.domain.calendar import WorkingCalendar
-from tiket.domain.model import ALL_STATUSES, OPEN_STATUSES, Ticket
+from tiket.domain.model import Ticket
 from tiket.domain.skm import SkmResult, index, minimum_sample
-from tiket.domain.standards import STEP_ORDER
-from tiket.messages import Msg
+from tiket.domain.text import Msg
+from tiket.domain.vocabulary import OPEN_STATUSES, STEP_ORDER, Status
 
 PATHS = ("tik", "rt", "none")  # handled by ICT staff, referred to facilities, not diagnosed
 DURATIONS = ("acknowledge", "diagnose", "resolve")
@@ -313,7 +313,7 @@ def compile_report(
             by_age[age_bucket(days.between(created, today))] += 1
     return Report(
         tickets=len(tickets),
-        by_status={status: by_status[status] for status in ALL_STATUSES},
+        by_status={status: by_status[status] for status in tuple(Status)},
         by_category=dict(by_category),
         by_unit=tuple(
             (unit_names[key], count)
@@ -323,7 +323,7 @@ def compile_report(
         compliance=compliance,
         durations={name: spread(values) for name, values in durations.items()},
         backlog_by_status={
-            status: backlog_by_status[status] for status in ALL_STATUSES if status in OPEN_STATUSES
+            status: backlog_by_status[status] for status in tuple(Status) if status in OPEN_STATUSES
         },
         backlog_by_age=dict(by_age),
         staff=staff,

@@ -11,10 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from tiket.domain.calendar import WorkingCalendar
-
-# Steps in SOP order. ``notify`` is the dispatch of the new-request email (SOP step 3/4);
-# ``handle`` is the handling by ICT staff or the repair by facilities staff (step 6).
-STEP_ORDER = ("notify", "acknowledge", "diagnose", "rt_accept", "handle")
+from tiket.domain.vocabulary import STEP_ORDER, Step
 
 
 @dataclass(frozen=True)
@@ -30,10 +27,10 @@ class TimeStandards:
     handle_cap: int = 2 * 510
     handle_default: int = 2 * 510
 
-    def minutes(self, step: str) -> int:
-        if step == "handle":
+    def minutes(self, step: Step) -> int:
+        if step == Step.HANDLE:
             return self.handle_default
-        return getattr(self, step)
+        return int(getattr(self, step))
 
     def with_overrides(self, overrides: dict[str, int]) -> TimeStandards:
         unknown = set(overrides) - set(self.__dataclass_fields__)
@@ -41,10 +38,13 @@ class TimeStandards:
             raise ValueError(f"Unknown time standards: {sorted(unknown)}")
         return replace(self, **{k: int(v) for k, v in overrides.items()})
 
-    def as_list(self) -> list[dict]:
-        return [
-            {"step": step, "minutes": self.minutes(step)} for step in STEP_ORDER if step != "handle"
-        ] + [{"step": "handle", "minutes": None, "max_minutes": self.handle_cap}]
+    def as_list(self) -> list[dict[str, object]]:
+        fixed: list[dict[str, object]] = [
+            {"step": step, "minutes": self.minutes(step)}
+            for step in STEP_ORDER
+            if step != Step.HANDLE
+        ]
+        return [*fixed, {"step": Step.HANDLE, "minutes": None, "max_minutes": self.handle_cap}]
 
 
 DEFAULT_STANDARDS = TimeStandards()
@@ -52,7 +52,7 @@ DEFAULT_STANDARDS = TimeStandards()
 
 @dataclass(frozen=True)
 class StepRecord:
-    step: str
+    step: Step
     started_at: datetime
     due_at: datetime
     standard_minutes: float
@@ -85,7 +85,7 @@ class StepClock:
         self.calendar = calendar
         self.standards = standards
 
-    def start(self, step: str, now: datetime, minutes: float | None = None) -> StepRecord:
+    def start(self, step: Step, now: datetime, minutes: float | None = None) -> StepRecord:
         minutes = self.standards.minutes(step) if minutes is None else minutes
         started = self.calendar.next_working_instant(now)
         return StepRecord(

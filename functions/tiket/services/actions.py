@@ -2,29 +2,37 @@
 
 A link is good when its signature holds (any current key, this purpose), it has not
 expired, its nonce is unused, the ticket is still at the version it was made for, and its
-recipient is active staff allowed to act. ``inspect`` never writes; ``perform`` writes
-through ``Store.commit`` only.
+recipient is active staff allowed to act. ``inspect`` never writes; ``apply`` writes through
+the unit of work only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from tiket.adapters.observability import log_event
-from tiket.adapters.signer import BadToken
-from tiket.adapters.store import Change
 from tiket.domain import lifecycle
-from tiket.domain.deadlines import next_check
 from tiket.domain.errors import Conflict, Expired, Forbidden, WriteConflict
-from tiket.domain.model import Notice, Staff, Ticket
-from tiket.messages import ACTIONS, Msg, label
-from tiket.services.links import ACTION_PURPOSE, ActionClaim
-from tiket.services.mailer import LEASE
-
-if TYPE_CHECKING:
-    from tiket.services.context import Services
+from tiket.domain.model import Notice, Once, Staff, Ticket
+from tiket.domain.standards import StepClock
+from tiket.domain.text import Msg
+from tiket.domain.vocabulary import Action
+from tiket.log import log_event
+from tiket.services.action_forms import ACTION_FORMS
+from tiket.services.forms import parse
+from tiket.services.links import ACTION_PURPOSE, ActionClaim, Links
+from tiket.services.notifications import Notifier
+from tiket.services.ports import (
+    Clock,
+    Metrics,
+    Outbox,
+    Signer,
+    StaffDirectory,
+    TicketStore,
+)
+from tiket.services.ratelimit import RateLimiter
+from tiket.services.unit_of_work import LEASE, TicketUnitOfWork
 
 NONCE_KEEP = timedelta(days=1)  # nonce records outlive their token by a day, then TTL
 
@@ -41,56 +49,81 @@ class ActionView:
 class ActionDone:
     ticket: Ticket
     staff: Staff
-    action: str
+    action: Action
     # Fresh tokens for what the actor may do next, so the result page can offer it at once.
-    next_tokens: dict[str, str]
+    next_tokens: dict[Action, str]
+
+
+def moved_on(ticket: Ticket, action: Action) -> Conflict:
+    """Where the ticket is now, for someone whose page or link is behind it."""
+    if action == Action.ACKNOWLEDGE and ticket.assignee_name:
+        msg = Msg("action.taken_by", {"name": ticket.assignee_name, "status": ticket.status})
+    else:
+        msg = Msg("action.moved_on", {"status": ticket.status})
+    return Conflict(msg, current_status=ticket.status)
 
 
 class ActionService:
-    def __init__(self, services: Services):
-        self.s = services
+    def __init__(
+        self,
+        uow: TicketUnitOfWork,
+        tickets: TicketStore,
+        staff: StaffDirectory,
+        signer: Signer,
+        links: Links,
+        notifier: Notifier,
+        outbox: Outbox,
+        rate_limiter: RateLimiter,
+        clock: Clock,
+        step_clock: StepClock,
+        metrics: Metrics,
+    ):
+        self.uow = uow
+        self.tickets = tickets
+        self.staff = staff
+        self.signer = signer
+        self.links = links
+        self.notifier = notifier
+        self.outbox = outbox
+        self.rate_limiter = rate_limiter
+        self.clock = clock
+        self.step_clock = step_clock
+        self.metrics = metrics
 
     def _claim(self, token: str, allow_expired: bool = False) -> ActionClaim:
         try:
-            claim = ActionClaim.from_payload(self.s.signer.verify(ACTION_PURPOSE, token))
-        except (BadToken, KeyError, TypeError, ValueError):
+            claim = ActionClaim.from_payload(self.signer.verify(ACTION_PURPOSE, token))
+        except (KeyError, TypeError, ValueError):  # BadToken is a ValueError
             raise Forbidden(Msg("action.forged")) from None
         if claim.action not in lifecycle.STAFF_ACTIONS:
             raise Forbidden(Msg("action.forged"))
-        if not allow_expired and self.s.now() > claim.expires_at:
+        if not allow_expired and self.clock.now() > claim.expires_at:
             raise Expired(Msg("action.expired"))
         return claim
 
     def _subject(self, claim: ActionClaim) -> tuple[Ticket, Staff]:
-        ticket = self.s.store.get_ticket(claim.number)
-        staff = self.s.store.get_staff(claim.recipient)
+        ticket = self.tickets.get(claim.number)
+        staff = self.staff.get(claim.recipient)
         if ticket is None or staff is None or not staff.active:
             raise Forbidden(Msg("action.wrong_recipient"))
         return ticket, staff
 
     def _check_current(self, claim: ActionClaim, ticket: Ticket, staff: Staff) -> None:
-        status = lifecycle.status_text(ticket.status)
-        if self.s.store.nonce_used(claim.nonce):
-            raise Conflict(Msg("action.used", {"status": status}), current_status=ticket.status)
+        if self.tickets.has_once(ticket.number, Once("nonce", claim.nonce)):
+            raise Conflict(
+                Msg("action.used", {"status": ticket.status}), current_status=ticket.status
+            )
         if ticket.version != claim.version:
-            raise self._moved_on(ticket, claim.action)
+            raise moved_on(ticket, claim.action)
         lifecycle.check(ticket, claim.action, staff.as_actor())
-
-    @staticmethod
-    def _moved_on(ticket: Ticket, action: str) -> Conflict:
-        status = lifecycle.status_text(ticket.status)
-        if action == "acknowledge" and ticket.assignee_name:
-            msg = Msg("action.taken_by", {"name": ticket.assignee_name, "status": status})
-        else:
-            msg = Msg("action.moved_on", {"status": status})
-        return Conflict(msg, current_status=ticket.status)
 
     def inspect(self, token: str) -> ActionView:
         """What the link would do. Reads only: mail scanners open links."""
         claim = self._claim(token)
         ticket, staff = self._subject(claim)
         self._check_current(claim, ticket, staff)
-        return ActionView(claim, ticket, staff, lifecycle.ACTION_FIELDS[claim.action])
+        fields = ACTION_FORMS[claim.action].field_names()
+        return ActionView(claim, ticket, staff, fields)
 
     def perform(self, token: str, form: dict[str, Any]) -> ActionDone:
         return self.apply(self.inspect(token), form)
@@ -98,36 +131,37 @@ class ActionService:
     def apply(self, view: ActionView, form: dict[str, Any]) -> ActionDone:
         """Do what an inspected link says; the commit holds it to the version inspected."""
         claim, ticket, staff = view.claim, view.ticket, view.staff
-        fields = lifecycle.parse_fields(claim.action, form, self.s.settings.standards)
-        now = self.s.now()
+        nonce = Once("nonce", claim.nonce, claim.expires_at + NONCE_KEEP)
+        return self.act(ticket, staff, claim.action, form, once=(nonce,))
+
+    def act(
+        self,
+        ticket: Ticket,
+        staff: Staff,
+        action: Action,
+        form: dict[str, Any],
+        once: tuple[Once, ...] = (),
+    ) -> ActionDone:
+        """``action`` by ``staff`` on ``ticket`` as read; 409 if it moved on since."""
+        model = ACTION_FORMS[action]
+        fields = parse(model, form, handle_cap=self.step_clock.standards.handle_cap)
+        now = self.clock.now()
         actor = staff.as_actor()
-        outcome = lifecycle.apply(ticket, claim.action, actor, fields, now, self.s.step_clock)
-        new = outcome.ticket
-        mails = self.s.notifier.mails_for(new, outcome.notices, now, actor)
-        change = Change(
-            ticket=new,
-            expected_version=ticket.version,
-            next_check=next_check(new, self.s.calendar, self.s.survey_policy),
-            at=now,
-            history=outcome.history,
-            mails=mails,
-            mail_first_attempt=now + LEASE,
-            nonce=(claim.nonce, claim.expires_at + NONCE_KEEP),
-        )
+        outcome = lifecycle.apply(ticket, action, actor, fields.model_dump(), now, self.step_clock)
         try:
-            self.s.store.commit(change)
+            committed = self.uow.commit(ticket, outcome, actor=actor, once=once)
         except WriteConflict:
             # Someone else acted first (or this very link, twice): report where it is now.
-            current = self.s.store.get_ticket(ticket.number) or ticket
-            raise self._moved_on(current, claim.action) from None
-        self.s.metrics.count("Actions", action=claim.action)
-        log_event("ticket action", ticket=new.number, action=claim.action, status=new.status)
-        self.s.mailer.send_fresh(mails)
+            current = self.tickets.get(ticket.number) or ticket
+            raise moved_on(current, action) from None
+        new = committed.ticket
+        self.metrics.count("Actions", action=action)
+        log_event("ticket action", ticket=new.number, action=action, status=new.status)
         next_tokens = {
-            action: self.s.links.action_token(new, action, staff.email, now)
-            for action in lifecycle.allowed_actions(new, actor)
+            possible: self.links.action_token(new, possible, staff.email, now)
+            for possible in lifecycle.allowed_actions(new, actor)
         }
-        return ActionDone(new, staff, claim.action, next_tokens)
+        return ActionDone(new, staff, action, next_tokens)
 
     def resend(self, token: str) -> str:
         """A fresh link for an expired one, mailed to the same recipient (never elsewhere).
@@ -135,16 +169,13 @@ class ActionService:
         claim = self._claim(token, allow_expired=True)
         ticket, staff = self._subject(claim)
         lifecycle.check(ticket, claim.action, staff.as_actor())
-        self.s.rate_limiter.check("resend", staff.email)
-        now = self.s.now()
+        self.rate_limiter.check("resend", staff.email)
+        now = self.clock.now()
         notice = Notice(
-            "fresh_link",
-            "actor",
-            actions=(claim.action,),
-            extra={"action": label(ACTIONS, claim.action)},
+            "fresh_link", "actor", actions=(claim.action,), extra={"action": claim.action}
         )
-        (mail,) = self.s.notifier.mails_for(ticket, [notice], now, staff.as_actor())
-        self.s.store.add_mail(mail, now + LEASE)
-        self.s.mailer.send_fresh([mail])
+        (mail,) = self.notifier.mails_for(ticket, [notice], now, staff.as_actor())
+        self.outbox.add(mail, now + LEASE)
+        self.uow.deliver([mail])
         log_event("action link resent", ticket=ticket.number, action=claim.action)
         return staff.email

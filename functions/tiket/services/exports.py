@@ -27,7 +27,7 @@ from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.model import Ticket
 from tiket.domain.reporting import Report, resolve_minutes, step_minutes
 from tiket.domain.skm import UNSUR
-from tiket.domain.standards import STEP_ORDER
+from tiket.domain.vocabulary import STEP_ORDER
 from tiket.messages import (
     CATEGORIES,
     MONITORING,

@@ -6,22 +6,28 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass, replace
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from datetime import timedelta, tzinfo
+from typing import Any
 
-from tiket.adapters.observability import log_event
-from tiket.adapters.store import Change, IdempotencyRecord
 from tiket.domain import lifecycle
-from tiket.domain.deadlines import next_check
 from tiket.domain.errors import BadRequest, Conflict, IdempotencyMismatch, WriteConflict
 from tiket.domain.model import Requester
-from tiket.messages import Msg
-from tiket.services.mailer import LEASE
-from tiket.services.validation import TicketForm, parse
-
-if TYPE_CHECKING:
-    from tiket.services.context import Services
+from tiket.domain.standards import StepClock
+from tiket.domain.text import Msg
+from tiket.log import log_event
+from tiket.services.forms import TicketForm, parse
+from tiket.services.links import Links
+from tiket.services.ports import (
+    Clock,
+    IdempotencyClaim,
+    IdempotencyKeys,
+    IdempotencyRecord,
+    Metrics,
+    TicketNumbers,
+    TicketStore,
+)
+from tiket.services.unit_of_work import TicketUnitOfWork
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
 MAX_KEY_LENGTH = 200
@@ -45,22 +51,43 @@ class Filed:
 
 
 class IntakeService:
-    def __init__(self, services: Services):
-        self.s = services
+    def __init__(
+        self,
+        uow: TicketUnitOfWork,
+        tickets: TicketStore,
+        numbers: TicketNumbers,
+        idempotency: IdempotencyKeys,
+        clock: Clock,
+        step_clock: StepClock,
+        zone: tzinfo,
+        links: Links,
+        categories: tuple[str, ...],
+        metrics: Metrics,
+    ):
+        self.uow = uow
+        self.tickets = tickets
+        self.numbers = numbers
+        self.idempotency = idempotency
+        self.clock = clock
+        self.step_clock = step_clock
+        self.zone = zone
+        self.links = links
+        self.categories = categories
+        self.metrics = metrics
 
     def file(self, body: Any, idempotency_key: str | None = None) -> Filed:
         if isinstance(body, dict) and body.get("website"):
             return self._decoy()
-        form = parse(TicketForm, body, categories=self.s.settings.categories)
+        form = parse(TicketForm, body, categories=self.categories)
         key = _checked_key(idempotency_key)
         body_hash = _fingerprint(form)
         if key is not None:
             earlier = self._earlier(key, body_hash)
             if earlier is not None:
                 return earlier
-        now = self.s.now()
-        year = now.astimezone(self.s.calendar.zone).year
-        number = f"TIK-{year}-{self.s.store.next_number(year):06d}"
+        now = self.clock.now()
+        year = now.astimezone(self.zone).year
+        number = f"TIK-{year}-{self.numbers.next_number(year):06d}"
         track_token = secrets.token_urlsafe(24)
         outcome = lifecycle.open_ticket(
             number=number,
@@ -76,26 +103,16 @@ class IntakeService:
             subject=form.subject,
             description=form.description,
             asset_tag=form.asset_tag,
+            track_token=track_token,
             now=now,
-            clock=self.s.step_clock,
+            clock=self.step_clock,
         )
-        ticket = replace(outcome.ticket, track_token=track_token)
-        mails = self.s.notifier.mails_for(ticket, outcome.notices, now)
-        change = Change(
-            ticket=ticket,
-            expected_version=0,
-            next_check=next_check(ticket, self.s.calendar, self.s.survey_policy),
-            at=now,
-            history=outcome.history,
-            mails=mails,
-            mail_first_attempt=now + LEASE,
-        )
-        idempotency = None
+        claim = None
         if key is not None:
             record = IdempotencyRecord(body_hash, number, track_token)
-            idempotency = (key, record, now + IDEMPOTENCY_TTL)
+            claim = IdempotencyClaim(key, record, now + IDEMPOTENCY_TTL)
         try:
-            self.s.store.create_ticket(change, idempotency)
+            committed = self.uow.commit(None, outcome, idempotency=claim)
         except WriteConflict:
             # A twin request with the same idempotency key won the race: its ticket is the
             # answer. Anything else (e.g. the twin's transaction still in flight) wrote
@@ -104,30 +121,29 @@ class IntakeService:
             if earlier is None:
                 raise Conflict(Msg("error.filing_conflict")) from None
             return earlier
-        self.s.metrics.count("TicketsCreated", category=form.category)
+        self.metrics.count("TicketsCreated", category=form.category)
         log_event("ticket created", ticket=number, action="create")
-        self.s.mailer.send_fresh(mails)
-        return Filed(True, number, ticket.status, track_token, self.s.links.track(track_token))
+        status = committed.ticket.status
+        return Filed(True, number, status, track_token, self.links.track(track_token))
 
     def _earlier(self, key: str, body_hash: str) -> Filed | None:
-        record = self.s.store.idempotency(key, self.s.now())
+        record = self.idempotency.get(key, self.clock.now())
         if record is None:
             return None
         if record.body_hash != body_hash:
             raise IdempotencyMismatch(Msg("error.idempotency_mismatch"))
-        ticket = self.s.store.get_ticket(record.number)
+        ticket = self.tickets.get(record.number)
         status = ticket.status if ticket else "new"
-        return Filed(
-            False, record.number, status, record.track_token, self.s.links.track(record.track_token)
-        )
+        track_url = self.links.track(record.track_token)
+        return Filed(False, record.number, status, record.track_token, track_url)
 
     def _decoy(self) -> Filed:
         """Honeypot filled: answer like a success, store and send nothing."""
-        year = self.s.now().astimezone(self.s.calendar.zone).year
+        year = self.clock.now().astimezone(self.zone).year
         token = secrets.token_urlsafe(24)
         number = f"TIK-{year}-{secrets.randbelow(999_999) + 1:06d}"
         log_event("honeypot filled", action="create")
-        return Filed(True, number, "new", token, self.s.links.track(token))
+        return Filed(True, number, "new", token, self.links.track(token))
 
 
 def _checked_key(key: str | None) -> str | None:

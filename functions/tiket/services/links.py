@@ -7,8 +7,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tiket.adapters.signer import LinkSigner
 from tiket.domain.model import Ticket
+from tiket.domain.vocabulary import Action
+from tiket.services.ports import Signer
 
 ACTION_PURPOSE = "tiket.action"
 LOGIN_PURPOSE = "tiket.login"
@@ -19,7 +20,7 @@ class ActionClaim:
     """What a verified action token says."""
 
     number: str
-    action: str
+    action: Action
     recipient: str
     version: int
     nonce: str
@@ -29,7 +30,7 @@ class ActionClaim:
     def from_payload(payload: dict) -> ActionClaim:
         return ActionClaim(
             number=str(payload["t"]),
-            action=str(payload["a"]),
+            action=Action(str(payload["a"])),
             recipient=str(payload["r"]),
             version=int(payload["v"]),
             nonce=str(payload["n"]),
@@ -38,7 +39,7 @@ class ActionClaim:
 
 
 class Links:
-    def __init__(self, public_url: str, signer: LinkSigner, action_link_hours: int):
+    def __init__(self, public_url: str, signer: Signer, action_link_hours: int):
         self.base = public_url.rstrip("/")
         self.signer = signer
         self.lifetime = timedelta(hours=action_link_hours)

@@ -10,21 +10,24 @@ A failed send never fails the ticket change: the email waits in the outbox.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
 
-from tiket.adapters.mail.message import OutgoingMail
-from tiket.adapters.mail.transports import PermanentMailError, TransientMailError
-from tiket.adapters.observability import log_event
-from tiket.adapters.store import MailRecord
 from tiket.domain.errors import Unavailable
+from tiket.log import log_event
+from tiket.services.ports import (
+    Clock,
+    MailRecord,
+    MailTransport,
+    Metrics,
+    Outbox,
+    OutgoingMail,
+    PermanentMailError,
+    TransientMailError,
+)
+from tiket.services.unit_of_work import LEASE
 
-if TYPE_CHECKING:
-    from tiket.services.context import Services
-
-LEASE = timedelta(minutes=2)  # longer than any send; a crashed sender's email is retried after
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = timedelta(hours=1)
 
@@ -39,8 +42,14 @@ class DeliveryReport:
 
 
 class Mailer:
-    def __init__(self, services: Services):
-        self.s = services
+    def __init__(self, outbox: Outbox, transport: MailTransport, clock: Clock, metrics: Metrics):
+        self.outbox = outbox
+        self.transport = transport
+        self.clock = clock
+        self.metrics = metrics
+        # Told when the first new-request email of a ticket went out (SOP step 3/4 is
+        # measured on it). Wired by the composition root: recording it is a ticket change.
+        self.on_dispatch: Callable[[str, datetime], None] = lambda number, sent_at: None
 
     def send_fresh(self, mails: Iterable[OutgoingMail]) -> DeliveryReport:
         """Right after the commit that stored them, which set their first scheduled attempt
@@ -58,9 +67,9 @@ class Mailer:
     def send_due(self, limit: int = 100) -> DeliveryReport:
         """The sweep's part: every email whose next attempt time has come."""
         report = DeliveryReport()
-        now = self.s.now()
-        for mail_id in self.s.store.due_mails(now, limit=limit):
-            record = self.s.store.claim_mail(mail_id, now, LEASE)
+        now = self.clock.now()
+        for mail_id in self.outbox.due(now, limit=limit):
+            record = self.outbox.claim(mail_id, now, LEASE)
             if record is None:  # someone else holds it, or it is already sent
                 report.skipped += 1
                 continue
@@ -70,10 +79,10 @@ class Mailer:
     def _deliver(self, record: MailRecord, report: DeliveryReport, holder: str) -> None:
         mail = record.mail
         try:
-            self.s.transport.send(mail)
+            self.transport.send(mail)
         except PermanentMailError as error:
-            self.s.store.mail_failed(mail.id, self.s.now(), str(error), holder)
-            self.s.metrics.count("EmailsFailed", kind=mail.kind)
+            self.outbox.failed(mail.id, self.clock.now(), str(error), holder)
+            self.metrics.count("EmailsFailed", kind=mail.kind)
             log_event(
                 "email rejected",
                 logging.WARNING,
@@ -90,29 +99,29 @@ class Mailer:
         except Exception as error:  # noqa: BLE001 - unknown transport fault: retry, keep it
             self._retry_or_fail(record, type(error).__name__, report, holder)
             return
-        now = self.s.now()
+        now = self.clock.now()
         try:
-            self.s.store.mail_sent(mail.id, now, holder)
+            self.outbox.sent(mail.id, now, holder)
             # Every ICT staff member gets a new-request email; the first one sent dates it.
             if mail.kind == "new_ticket" and mail.ticket and mail.ticket not in report.dispatched:
-                self.s.store.record_dispatch(mail.ticket, now)
+                self.on_dispatch(mail.ticket, now)
                 report.dispatched.add(mail.ticket)
         except Unavailable:
             # Sent but not marked: the lease runs out and the sweep sends once more, which
             # is the lesser harm than losing the email.
             log_event("email sent but not marked", logging.WARNING, ticket=mail.ticket)
-        self.s.metrics.count("EmailsSent", kind=mail.kind)
+        self.metrics.count("EmailsSent", kind=mail.kind)
         report.sent += 1
 
     def _retry_or_fail(
         self, record: MailRecord, error: str, report: DeliveryReport, holder: str
     ) -> None:
         mail = record.mail
-        now = self.s.now()
+        now = self.clock.now()
         attempts = record.attempts + 1
         if attempts >= MAX_ATTEMPTS:
-            self.s.store.mail_failed(mail.id, now, f"gave up after {attempts}: {error}", holder)
-            self.s.metrics.count("EmailsFailed", kind=mail.kind)
+            self.outbox.failed(mail.id, now, f"gave up after {attempts}: {error}", holder)
+            self.metrics.count("EmailsFailed", kind=mail.kind)
             log_event(
                 "email failed",
                 logging.WARNING,
@@ -123,7 +132,7 @@ class Mailer:
             report.failed += 1
             return
         backoff = min(timedelta(minutes=2 ** (attempts - 1)), MAX_BACKOFF)
-        self.s.store.mail_retry(mail.id, now + backoff, error, holder)
+        self.outbox.retry(mail.id, now + backoff, error, holder)
         log_event(
             "email will be retried",
             logging.INFO,

@@ -4,17 +4,18 @@ action links they may use (signed for them, for the ticket's version), and words
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
 
-from tiket.adapters.mail.message import OutgoingMail
-from tiket.adapters.mail.render import MailContent
-from tiket.domain.lifecycle import allowed_actions, status_text
+from tiket.domain.lifecycle import allowed_actions
 from tiket.domain.model import Actor, Notice, Staff, Ticket
-from tiket.messages import ACTIONS, CATEGORIES, STEPS, format_datetime, format_minutes, label, t
-
-if TYPE_CHECKING:
-    from tiket.services.context import Services
+from tiket.domain.system import holder_actor
+from tiket.domain.text import Msg, WorkingMinutes
+from tiket.domain.vocabulary import Role
+from tiket.messages import ACTIONS, CATEGORIES, STATUS, format_datetime, render, t
+from tiket.messages import label as label_of
+from tiket.services.links import Links
+from tiket.services.ports import MailContent, MailRenderer, OutgoingMail, StaffDirectory
 
 # Kinds addressed to the requester; the rest go to staff.
 REQUESTER_KINDS = frozenset(
@@ -33,25 +34,36 @@ PLAIN_SUBJECT_KINDS = frozenset({"confirmation", "new_ticket"})
 
 
 class Notifier:
-    def __init__(self, services: Services):
-        self.s = services
+    def __init__(
+        self,
+        staff: StaffDirectory,
+        links: Links,
+        renderer: MailRenderer,
+        unit_name: str,
+        zone: tzinfo,
+    ):
+        self.staff = staff
+        self.links = links
+        self.renderer = renderer
+        self.unit_name = unit_name
+        self.zone = zone
 
     def mails_for(
         self,
         ticket: Ticket,
-        notices: tuple[Notice, ...] | list[Notice],
+        notices: Sequence[Notice],
         now: datetime,
         actor: Actor | None = None,
-        staff_by_role: dict[str, list[Staff]] | None = None,
+        roles: dict[str, list[Staff]] | None = None,
     ) -> list[OutgoingMail]:
-        """``staff_by_role``: a lookup shared by the calls of one run (the sweep's), so each
-        role's staff list is read once per run, not once per ticket."""
-        roles = {} if staff_by_role is None else staff_by_role
-        mails = []
-        for notice in notices:
-            for staff in self._recipients(ticket, notice.to, actor, roles):
-                mails.append(self.render(ticket, notice, staff, now))
-        return mails
+        """``roles``: a lookup shared by the calls of one run (the sweep's), so each role's
+        staff list is read once per run, not once per ticket."""
+        cache = {} if roles is None else roles
+        return [
+            self.render(ticket, notice, to, now)
+            for notice in notices
+            for to in self._recipients(ticket, notice.to, actor, cache)
+        ]
 
     def _recipients(
         self, ticket: Ticket, target: str, actor: Actor | None, roles: dict[str, list[Staff]]
@@ -59,17 +71,20 @@ class Notifier:
         """Recipients as ``Staff`` values (the requester is given role "requester")."""
         if target == "requester":
             r = ticket.requester
-            return [Staff(r.email, r.name, "requester")]
+            return [Staff(r.email, r.name, Role.REQUESTER)]
+        if target == "holder":
+            actor = holder_actor(ticket)
+            target = "actor"
         if target == "actor":
             return [Staff(actor.email, actor.name, actor.role)] if actor and actor.email else []
         if target == "assignee":
             if not ticket.assignee:
                 return []
-            return [Staff(ticket.assignee, ticket.assignee_name or ticket.assignee, "tik")]
+            return [Staff(ticket.assignee, ticket.assignee_name or ticket.assignee, Role.TIK)]
         if target.startswith(("pool:", "role:")):
             role = target.split(":", 1)[1]
             if role not in roles:
-                roles[role] = self.s.store.staff_with_role(role)
+                roles[role] = self.staff.with_role(Role(role))
             return roles[role]
         raise ValueError(f"Unknown recipient {target!r}")
 
@@ -84,9 +99,9 @@ class Notifier:
             deadline=None if for_requester else self._deadline(ticket),
             actions=links,
             link=self._link(ticket, kind, for_requester),
-            footer=t("mail.footer", unit=self.s.settings.unit_name),
+            footer=t("mail.footer", unit=self.unit_name),
         )
-        text, html = self.s.renderer.render(content)
+        text, html = self.renderer.render(content)
         return OutgoingMail(
             id=uuid.uuid4().hex,
             ticket=ticket.number,
@@ -99,14 +114,21 @@ class Notifier:
             created_at=now,
         )
 
+    def when(self, instant: datetime) -> str:
+        return format_datetime(instant, self.zone)
+
+    def words(self, msg: Msg) -> str:
+        """A ``Msg`` in the emails' words (Indonesian), times in the unit's zone."""
+        return render(msg, zone=self.zone)
+
     def _action_links(
         self, ticket: Ticket, notice: Notice, to: Staff, now: datetime
     ) -> list[tuple[str, str]]:
-        if not notice.actions or to.role == "requester":
+        if not notice.actions or to.role == Role.REQUESTER:
             return []
         usable = allowed_actions(ticket, to.as_actor(), among=notice.actions)
         return [
-            (label(ACTIONS, action), self.s.links.action(ticket, action, to.email, now))
+            (label_of(ACTIONS, action), self.links.action(ticket, action, to.email, now))
             for action in usable
         ]
 
@@ -124,14 +146,14 @@ class Notifier:
         kind = notice.kind
         params = {
             "number": ticket.number,
-            "status": status_text(ticket.status),
+            "status": ticket.status,
             "name": ticket.repair_assignee_name
             if kind in ("repair_accepted", "repair_done")
             else ticket.assignee_name or "",
-            "estimate": format_minutes(ticket.estimate_minutes or 0),
+            "estimate": WorkingMinutes(ticket.estimate_minutes or 0),
             **notice.extra,
         }
-        paragraphs = [t(f"mail.{kind}.intro", **params)]
+        paragraphs = [self.words(Msg(f"mail.{kind}.intro", params))]
         reason = {
             "on_hold": ticket.hold_reason,
             "cancelled": ticket.cancel_reason,
@@ -154,10 +176,10 @@ class Notifier:
         r = ticket.requester
         rows = [
             ("mail.detail.number", ticket.number),
-            ("mail.detail.status", status_text(ticket.status)),
+            ("mail.detail.status", label_of(STATUS, ticket.status)),
             ("mail.detail.subject", ticket.subject),
-            ("mail.detail.category", label(CATEGORIES, ticket.category)),
-            ("mail.detail.created", format_datetime(ticket.created_at)),
+            ("mail.detail.category", label_of(CATEGORIES, ticket.category)),
+            ("mail.detail.created", self.when(ticket.created_at)),
         ]
         if staff:
             contact = r.email + (f" / {r.phone}" if r.phone else "")
@@ -178,11 +200,15 @@ class Notifier:
         step = ticket.current_step()
         if step is None or not ticket.open or step.paused_since is not None:
             return None
-        return t(
-            "mail.deadline",
-            step=label(STEPS, step.step),
-            deadline=format_datetime(step.due_at),
-            minutes=format_minutes(step.standard_minutes),
+        return self.words(
+            Msg(
+                "mail.deadline",
+                {
+                    "step": step.step,
+                    "deadline": step.due_at,
+                    "minutes": WorkingMinutes(step.standard_minutes),
+                },
+            )
         )
 
     def _link(self, ticket: Ticket, kind: str, for_requester: bool) -> tuple[str, str] | None:
@@ -192,5 +218,5 @@ class Notifier:
             key = (
                 "mail.link.survey" if kind in ("resolved", "survey_reminder") else "mail.link.track"
             )
-            return t(key), self.s.links.track(ticket.track_token)
-        return t("mail.link.ticket"), self.s.links.staff_ticket(ticket.number)
+            return t(key), self.links.track(ticket.track_token)
+        return t("mail.link.ticket"), self.links.staff_ticket(ticket.number)

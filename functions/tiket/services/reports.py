@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from tiket.adapters.store import JAKARTA
+from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.errors import NotFound, ValidationFailed
 from tiket.domain.model import Ticket
 from tiket.domain.reporting import Report, compile_report
 from tiket.domain.skm import UNSUR
+from tiket.domain.text import Msg
 from tiket.messages import (
     AGE_BUCKETS,
     CATEGORIES,
@@ -32,16 +32,13 @@ from tiket.messages import (
     SOP_PROCEDURES,
     STATUS,
     STEPS,
-    Msg,
     format_datetime,
     format_number,
     label,
     t,
 )
+from tiket.services.ports import Clock, TicketQueries
 from tiket.services.views import iso
-
-if TYPE_CHECKING:
-    from tiket.services.context import Services
 
 PERIOD = re.compile(
     r"(?P<year>\d{4})(?:-(?:(?P<month>0[1-9]|1[0-2])|Q(?P<quarter>[1-4])|S(?P<semester>[12])))?",
@@ -176,33 +173,46 @@ class Download:
 
 
 class ReportService:
-    def __init__(self, services: Services):
-        self.s = services
+    def __init__(
+        self,
+        queries: TicketQueries,
+        clock: Clock,
+        calendar: WorkingCalendar,
+        categories: tuple[str, ...],
+        threshold_percent: float,
+        unit_name: str,
+    ):
+        self.queries = queries
+        self.clock = clock
+        self.calendar = calendar
+        self.zone = calendar.zone
+        self.categories = categories
+        self.threshold_percent = threshold_percent
+        self.unit_name = unit_name
 
     # --- input --------------------------------------------------------------------------
 
     def period(
         self, value: str | None = None, start: str | None = None, end: str | None = None
     ) -> Period:
-        return parse_period(value, start, end, self.s.now().astimezone(JAKARTA).date())
+        return parse_period(value, start, end, self.clock.now().astimezone(self.zone).date())
 
     def tickets(self, period: Period) -> list[Ticket]:
         """Tickets filed within ``period``, through the month index."""
         found = []
         for year, month in period.months():
-            for ticket in self.s.store.tickets_of_month(year, month):
-                if period.start <= ticket.created_at.astimezone(JAKARTA).date() <= period.end:
+            for ticket in self.queries.of_month(year, month):
+                if period.start <= ticket.created_at.astimezone(self.zone).date() <= period.end:
                     found.append(ticket)
         return found
 
     def figures(self, tickets: list[Ticket]) -> Report:
-        settings = self.s.settings
         return compile_report(
             tickets,
-            self.s.calendar,
-            self.s.now(),
-            threshold_percent=settings.monitoring_threshold_percent,
-            categories=settings.categories,
+            self.calendar,
+            self.clock.now(),
+            threshold_percent=self.threshold_percent,
+            categories=self.categories,
         )
 
     # --- output -------------------------------------------------------------------------
@@ -216,8 +226,8 @@ class ReportService:
         result = skm.result
         return {
             "period": period.as_json(lang),
-            "generated_at": iso(self.s.now(), self.s.calendar.zone),
-            "unit_name": self.s.settings.unit_name,
+            "generated_at": iso(self.clock.now(), self.zone),
+            "unit_name": self.unit_name,
             "threshold_percent": report.threshold_percent,
             "tickets": report.tickets,
             "volume": {
@@ -307,7 +317,7 @@ class ReportService:
         tickets = self.tickets(period)
         filename = f"tiket-{name}-{period.key}.{fmt}"
         if name == "tickets":
-            rows = exports.ticket_table(tickets, self.s.calendar, self.s.now(), lang)
+            rows = exports.ticket_table(tickets, self.calendar, self.clock.now(), lang)
             return self._table(filename, fmt, t("export.sheet.tickets", lang), rows)
         report = self.figures(tickets)
         if name == "skm":
@@ -315,13 +325,13 @@ class ReportService:
             return self._table(filename, fmt, t("export.sheet.skm", lang), rows)
         body = exports.monitoring_xlsx(
             self.monitoring_rows(report, lang),
-            unit_name=self.s.settings.unit_name,
+            unit_name=self.unit_name,
             period_label=period.title(lang),
             threshold_percent=report.threshold_percent,
             generated=t(
                 "monitoring.generated",
                 lang,
-                at=format_datetime(self.s.now(), lang, self.s.settings.timezone),
+                at=format_datetime(self.clock.now(), self.zone, lang),
             ),
             lang=lang,
         )

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from tiket.adapters.observability import log_event
-from tiket.adapters.store import Change
 from tiket.domain import lifecycle
-from tiket.domain.deadlines import next_check, survey_times
+from tiket.domain.calendar import WorkingCalendar
+from tiket.domain.deadlines import SurveyPolicy, survey_times
 from tiket.domain.errors import Conflict, NotFound, WriteConflict
 from tiket.domain.model import Actor, Survey, Ticket
-from tiket.messages import Msg
-from tiket.services.validation import SurveyForm, parse
+from tiket.domain.standards import StepClock
+from tiket.domain.text import Msg
+from tiket.domain.vocabulary import Action, Role, Status
+from tiket.log import log_event
+from tiket.services.forms import SurveyForm, parse
+from tiket.services.ports import Clock, Metrics, TicketStore
+from tiket.services.unit_of_work import TicketUnitOfWork
 from tiket.services.views import (
     history_json,
     iso,
@@ -20,37 +24,50 @@ from tiket.services.views import (
     ticket_summary,
 )
 
-if TYPE_CHECKING:
-    from tiket.services.context import Services
-
 MAX_TOKEN_LENGTH = 128
 
 
 class TrackingService:
-    def __init__(self, services: Services):
-        self.s = services
+    def __init__(
+        self,
+        uow: TicketUnitOfWork,
+        tickets: TicketStore,
+        clock: Clock,
+        calendar: WorkingCalendar,
+        survey_policy: SurveyPolicy,
+        step_clock: StepClock,
+        metrics: Metrics,
+    ):
+        self.uow = uow
+        self.tickets = tickets
+        self.clock = clock
+        self.calendar = calendar
+        self.survey_policy = survey_policy
+        self.step_clock = step_clock
+        self.metrics = metrics
 
     def _ticket(self, token: str) -> Ticket:
         # Every unknown token, however malformed, answers the same 404.
         if not token or len(token) > MAX_TOKEN_LENGTH:
             raise NotFound(Msg("error.track_not_found"))
-        ticket = self.s.store.ticket_by_track_token(token)
+        ticket = self.tickets.by_track_token(token)
         if ticket is None:
             raise NotFound(Msg("error.track_not_found"))
         return ticket
 
     def view(self, token: str, lang: str = "id") -> dict[str, Any]:
         ticket = self._ticket(token)
-        now = self.s.now()
-        zone = self.s.calendar.zone
-        times = survey_times(ticket, self.s.calendar, self.s.survey_policy)
+        now = self.clock.now()
+        zone = self.calendar.zone
+        times = survey_times(ticket, self.calendar, self.survey_policy)
+        history = self.tickets.history(ticket.number)
         return {
             **ticket_summary(ticket, zone, lang),
             **ticket_detail(ticket, zone, staff=False),
-            "steps": steps_json(ticket, now, self.s.calendar, lang),
-            "history": history_json(self.s.store.history(ticket.number), zone, lang, staff=False),
+            "steps": steps_json(ticket, now, self.calendar, lang),
+            "history": history_json(history, zone, lang, staff=False),
             "survey": {
-                "open": ticket.status == "resolved" and ticket.survey is None,
+                "open": ticket.status == Status.RESOLVED and ticket.survey is None,
                 "submitted": ticket.survey is not None,
                 "closes_at": iso(times[1], zone) if times else None,
             },
@@ -61,34 +78,27 @@ class TrackingService:
         form = parse(SurveyForm, body)
         if ticket.survey is not None:
             raise Conflict(Msg("survey.already"), current_status=ticket.status)
-        if ticket.status != "resolved":
+        if ticket.status != Status.RESOLVED:
             raise Conflict(Msg("survey.not_open"), current_status=ticket.status)
-        now = self.s.now()
+        now = self.clock.now()
         r = ticket.requester
         survey = Survey(
             answers=form.answers.model_dump(), suggestion=form.suggestion or "", submitted_at=now
         )
         outcome = lifecycle.apply(
             ticket,
-            "survey",
-            Actor(email=r.email, name=r.name, role="requester"),
+            Action.SURVEY,
+            Actor(email=r.email, name=r.name, role=Role.REQUESTER),
             {"survey": survey},
             now,
-            self.s.step_clock,
-        )
-        change = Change(
-            ticket=outcome.ticket,
-            expected_version=ticket.version,
-            next_check=next_check(outcome.ticket, self.s.calendar, self.s.survey_policy),
-            at=now,
-            history=outcome.history,
+            self.step_clock,
         )
         try:
-            self.s.store.commit(change)
+            committed = self.uow.commit(ticket, outcome)
         except WriteConflict:
-            fresh = self.s.store.get_ticket(ticket.number) or ticket
+            fresh = self.tickets.get(ticket.number) or ticket
             key = "survey.already" if fresh.survey is not None else "survey.not_open"
             raise Conflict(Msg(key), current_status=fresh.status) from None
-        self.s.metrics.count("SurveysSubmitted")
+        self.metrics.count("SurveysSubmitted")
         log_event("survey submitted", ticket=ticket.number, action="survey")
-        return outcome.ticket
+        return committed.ticket

@@ -3,15 +3,15 @@ The requester's view never shows staff email addresses or the tracking token."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, tzinfo
 
 from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.model import HistoryEntry, Ticket
-from tiket.messages import ACTIONS, CATEGORIES, ROLES, STATUS, STEPS, label
+from tiket.domain.text import Msg
+from tiket.messages import ACTIONS, CATALOGUE, CATEGORIES, ROLES, STATUS, STEPS, label, render
 
 
-def iso(instant: datetime | None, zone: ZoneInfo) -> str | None:
+def iso(instant: datetime | None, zone: tzinfo) -> str | None:
     return None if instant is None else instant.astimezone(zone).isoformat(timespec="seconds")
 
 
@@ -37,7 +37,7 @@ def steps_json(ticket: Ticket, now: datetime, calendar: WorkingCalendar, lang: s
     return rows
 
 
-def history_json(entries: list[HistoryEntry], zone: ZoneInfo, lang: str, staff: bool) -> list[dict]:
+def history_json(entries: list[HistoryEntry], zone: tzinfo, lang: str, staff: bool) -> list[dict]:
     rows = []
     for entry in entries:
         row = {
@@ -51,7 +51,7 @@ def history_json(entries: list[HistoryEntry], zone: ZoneInfo, lang: str, staff: 
             "actor_name": entry.actor.name,
             "actor_role": entry.actor.role,
             "role_label": label(ROLES, entry.actor.role, lang),
-            "note": entry.note,
+            "note": entry.note or history_note(entry, zone, lang),
         }
         if staff:
             row["actor_email"] = entry.actor.email
@@ -59,7 +59,15 @@ def history_json(entries: list[HistoryEntry], zone: ZoneInfo, lang: str, staff: 
     return rows
 
 
-def ticket_summary(ticket: Ticket, zone: ZoneInfo, lang: str) -> dict:
+def history_note(entry: HistoryEntry, zone: tzinfo, lang: str) -> str:
+    """What a system change says, in the reader's language (a breach, an estimate…)."""
+    key = f"history.{entry.action}"
+    if key not in CATALOGUE:
+        return ""
+    return render(Msg(key, entry.params), lang, zone)
+
+
+def ticket_summary(ticket: Ticket, zone: tzinfo, lang: str) -> dict:
     return {
         "number": ticket.number,
         "status": ticket.status,
@@ -74,7 +82,7 @@ def ticket_summary(ticket: Ticket, zone: ZoneInfo, lang: str) -> dict:
     }
 
 
-def ticket_detail(ticket: Ticket, zone: ZoneInfo, staff: bool) -> dict:
+def ticket_detail(ticket: Ticket, zone: tzinfo, staff: bool) -> dict:
     """The ticket's own words and the staff's notes."""
     r = ticket.requester
     detail = {

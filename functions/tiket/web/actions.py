@@ -8,8 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template, request
 
 from tiket.domain.errors import ValidationFailed
-from tiket.domain.lifecycle import status_text
-from tiket.messages import ACTIONS, label
+from tiket.messages import ACTIONS, STATUS, label, render
 from tiket.services.views import ticket_detail, ticket_summary
 from tiket.web.errors import json_response
 from tiket.web.http import json_body, lang, services, wants_json
@@ -59,7 +58,7 @@ def perform(token: str):
     except ValidationFailed as error:
         if wants_json():
             raise
-        errors = {name: msg.render(lang()) for name, msg in error.fields.items()}
+        errors = {name: render(msg, lang()) for name, msg in error.fields.items()}
         return _page("action.html", 400, view=view, token=token, errors=errors, values=form)
     g.ticket, g.action = done.ticket.number, done.action
     language = lang()
@@ -71,7 +70,7 @@ def perform(token: str):
     return _page(
         "action_done.html",
         done=done,
-        status_label=status_text(done.ticket.status, language),
+        status_label=label(STATUS, done.ticket.status, language),
         next_urls=next_urls,
     )
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, g, request
 
-from tiket.domain.model import ALL_STATUSES
-from tiket.domain.standards import STEP_ORDER
+from tiket.domain.vocabulary import STEP_ORDER, Status
 from tiket.messages import CATEGORIES, SKM_QUESTIONS, SKM_UNSUR, STATUS, STEPS, label
-from tiket.services.validation import LIMITS
+from tiket.services.forms import LIMITS
 from tiket.web.errors import json_response
 from tiket.web.http import client, json_body, lang, services
 
@@ -36,9 +35,7 @@ def options():
                 {**row, "label": label(STEPS, row["step"], language)} for row in standards.as_list()
             ],
             "steps": list(STEP_ORDER),
-            "statuses": [
-                {"code": code, "label": label(STATUS, code, language)} for code in ALL_STATUSES
-            ],
+            "statuses": [{"code": code, "label": label(STATUS, code, language)} for code in Status],
             "office_hours": [
                 {"weekday": day, "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
                 for day, (start, end) in sorted(settings.office_hours.items())

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta, tzinfo
+from functools import partial
 
 from flask import Flask, g, request
 
 from tiket import config, messages
 from tiket.adapters import observability
-from tiket.adapters.observability import configure_logging, log_event
-from tiket.domain.lifecycle import ACTION_FIELDS
-from tiket.services.context import Services, build_services
+from tiket.adapters.observability import configure_logging
+from tiket.log import log_event
+from tiket.services.action_forms import ACTION_FORMS
+from tiket.services.bootstrap import Services, build_services
 from tiket.web import errors, security
 
 
@@ -23,7 +25,7 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
     configure_logging()
 
     app = Flask(__name__)
-    keys = list(services.signer._keys)  # newest last, as itsdangerous wants them
+    keys = list(reversed(services.signing_keys))  # newest last, as itsdangerous wants them
     app.config.update(
         SECRET_KEY=keys[-1],
         SECRET_KEY_FALLBACKS=keys[:-1],
@@ -57,7 +59,7 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
     app.jinja_env.globals.update(
         t=messages.t,
         label=messages.label,
-        format_datetime=messages.format_datetime,
+        format_datetime=partial(_local_time, zone=services.calendar.zone),
         format_minutes=messages.format_minutes,
         CATALOGUE=messages.CATALOGUE,
         STATUS=messages.STATUS,
@@ -68,7 +70,7 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
         public_url=services.links.base,
         unit_name=settings.unit_name,
         links=services.links,
-        fields_of=ACTION_FIELDS.get,
+        fields_of=lambda action: ACTION_FORMS[action].field_names(),
         max_estimate=settings.standards.handle_cap,
     )
 
@@ -107,3 +109,7 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
         observability.request_id.set(None)
 
     return app
+
+
+def _local_time(instant: datetime, lang: str = "id", *, zone: tzinfo) -> str:
+    return messages.format_datetime(instant, zone, lang)

@@ -22,7 +22,7 @@ from flask import (
 
 from tiket.adapters.clock import FixedClock
 from tiket.domain.errors import BadRequest
-from tiket.messages import Msg
+from tiket.domain.text import Msg
 from tiket.web.errors import json_response
 from tiket.web.http import lang, services, wants_json
 

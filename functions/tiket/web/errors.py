@@ -10,11 +10,36 @@ import logging
 from flask import Flask, current_app, g, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from tiket.adapters.observability import log_event, where
+from tiket.adapters.observability import where
+from tiket.domain import errors as domain
 from tiket.domain.errors import RateLimited, TiketError, Unavailable, ValidationFailed
-from tiket.domain.lifecycle import status_text
-from tiket.messages import Msg
-from tiket.web.http import lang, wants_json
+from tiket.domain.text import Msg
+from tiket.log import log_event
+from tiket.messages import STATUS, label, render
+from tiket.web.http import UnsupportedMediaType, lang, wants_json
+
+# Each error of the product as an HTTP answer: status and the stable code clients read.
+ANSWERS: dict[type[TiketError], tuple[int, str]] = {
+    domain.ValidationFailed: (400, "validation"),
+    domain.BadRequest: (400, "bad_request"),
+    domain.Unauthenticated: (401, "unauthenticated"),
+    domain.Forbidden: (403, "forbidden"),
+    domain.NotFound: (404, "not_found"),
+    domain.Conflict: (409, "conflict"),
+    domain.Expired: (410, "expired"),
+    UnsupportedMediaType: (415, "unsupported_media_type"),
+    domain.IdempotencyMismatch: (422, "idempotency_mismatch"),
+    domain.RateLimited: (429, "rate_limited"),
+    domain.Unavailable: (503, "unavailable"),
+}
+
+
+def answer_of(error: TiketError) -> tuple[int, str]:
+    for kind in type(error).__mro__:
+        if kind in ANSWERS:
+            return ANSWERS[kind]
+    return 500, "internal"
+
 
 HTTP_MESSAGES = {
     404: ("not_found", "error.not_found"),
@@ -26,11 +51,11 @@ HTTP_MESSAGES = {
 
 def render_error(status: int, code: str, msg: Msg, fields=None, headers=None, **page):
     language = lang()
-    message = msg.render(language)
+    message = render(msg, language)
     if wants_json():
         body = {"error": code, "message": message}
         if fields:
-            body["fields"] = {name: m.render(language) for name, m in fields.items()}
+            body["fields"] = {name: render(m, language) for name, m in fields.items()}
         body.update(page)
         response = json_response(body, status)
     else:
@@ -59,8 +84,9 @@ def register(app: Flask) -> None:
         page = {}
         if "current_status" in error.details:
             current = error.details["current_status"]
-            page = {"current_status": current, "status_label": status_text(current, lang())}
-        return render_error(error.status, error.code, error.msg, fields, headers, **page)
+            page = {"current_status": current, "status_label": label(STATUS, current, lang())}
+        status, code = answer_of(error)
+        return render_error(status, code, error.msg, fields, headers, **page)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

@@ -7,12 +7,17 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app, request
 
-from tiket.domain.errors import BadRequest, UnsupportedMediaType
-from tiket.messages import Msg, pick_language
+from tiket.domain.errors import BadRequest, TiketError
+from tiket.domain.text import Msg
+from tiket.messages import pick_language
 from tiket.web.security import client_address
 
 if TYPE_CHECKING:
-    from tiket.services.context import Services
+    from tiket.services.bootstrap import Services
+
+
+class UnsupportedMediaType(TiketError):
+    """A body that is not application/json where JSON is expected."""
 
 
 def services() -> Services:

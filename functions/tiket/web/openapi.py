@@ -13,10 +13,11 @@ from typing import Any
 from flask import Blueprint
 
 from tiket.config import Settings
-from tiket.domain.lifecycle import STAFF_ACTIONS, TEXT_LIMITS
+from tiket.domain.lifecycle import STAFF_ACTIONS
 from tiket.messages import LANGUAGES, REPORT_CHARTS, STATUS, STEPS
+from tiket.services.action_forms import TEXT_LIMITS
+from tiket.services.forms import SurveyForm, TicketForm
 from tiket.services.tracking import MAX_TOKEN_LENGTH
-from tiket.services.validation import SurveyForm, TicketForm
 from tiket.web.errors import json_response
 from tiket.web.http import services
 
@@ -156,7 +157,7 @@ def _schemas(settings: Settings) -> dict[str, Schema]:
             actor_role=STRING,
             role_label=STRING,
             note=STRING,
-            actor_email={"type": "string", "description": "staff views only"},
+            actor_email={"anyOf": [STRING, {"type": "null"}], "description": "staff views only"},
         ),
         "TicketSummary": obj(
             number={"type": "string", "pattern": NUMBER_PATTERN},

@@ -11,7 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from tiket.config import Settings
 from tiket.domain.errors import Forbidden
-from tiket.messages import Msg
+from tiket.domain.text import Msg
 
 PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

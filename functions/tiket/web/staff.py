@@ -8,17 +8,17 @@ from functools import wraps
 
 from flask import Blueprint, g, request, session
 
-from tiket.domain.errors import Forbidden, NotFound, Unauthenticated
+from tiket.domain.errors import Forbidden, Unauthenticated
 from tiket.domain.model import Staff
-from tiket.messages import ROLES, Msg, label, t
-from tiket.services.views import history_json, steps_json, ticket_detail, ticket_summary
+from tiket.domain.text import Msg
+from tiket.domain.vocabulary import STAFF_ROLES, Role
+from tiket.messages import ROLES, label, t
 from tiket.web.errors import json_response
 from tiket.web.http import client, json_body, lang, services
 
 bp = Blueprint("staff", __name__, url_prefix="/api")
 
-STAFF_ROLES = ("tik", "rt", "supervisor", "admin")
-REPORT_ROLES = ("tik", "supervisor", "admin")
+REPORT_ROLES = (Role.TIK, Role.SUPERVISOR, Role.ADMIN)
 
 
 def signed_in(*roles: str) -> Callable:
@@ -86,71 +86,20 @@ def me():
 def queue():
     """Open tickets ordered by the due time of their current step; filters: ``status``,
     ``assignee`` (an email, ``me`` or ``pool``), ``late=1``."""
-    s = services()
-    now = s.now()
-    language = lang()
-    zone = s.calendar.zone
-    status = request.args.get("status") or None
-    assignee = request.args.get("assignee") or None
-    if assignee == "me":
-        assignee = g.staff.email
-    late_only = request.args.get("late") in ("1", "true")
-    if assignee == "pool":  # unclaimed work, straight from the assignee index
-        tickets = s.store.tickets_held_by("POOL#tik") + s.store.tickets_held_by("POOL#rt")
-    else:
-        tickets = s.store.open_tickets()
-    rows = []
-    for ticket in tickets:
-        if status and ticket.status != status:
-            continue
-        holder = ticket.holder()
-        if assignee not in (None, "pool") and assignee not in (
-            ticket.assignee,
-            ticket.repair_assignee,
-        ):
-            continue
-        steps = steps_json(ticket, now, s.calendar, language)
-        late = any(step["breached"] for step in steps)
-        if late_only and not late:
-            continue
-        current = ticket.current_step()
-        rows.append(
-            {
-                **ticket_summary(ticket, zone, language),
-                "unit": ticket.requester.unit,
-                "location": ticket.requester.location,
-                "holder": holder,
-                "holder_name": ticket.holder_name(),
-                "late": late,
-                "current_step": next(
-                    (x for x in steps if current and x["step"] == current.step), None
-                ),
-                "late_steps": [step["step"] for step in steps if step["breached"]],
-                "_order": current.due_at if current else ticket.created_at,
-            }
-        )
-    rows.sort(key=lambda row: row.pop("_order"))
+    rows = services().desk.queue(
+        g.staff,
+        lang(),
+        status=request.args.get("status") or None,
+        assignee=request.args.get("assignee") or None,
+        late_only=request.args.get("late") in ("1", "true"),
+    )
     return json_response({"tickets": rows, "count": len(rows)}, 200)
 
 
 @bp.get("/staff/tickets/<number>")
 @signed_in(*STAFF_ROLES)
 def ticket(number: str):
-    s = services()
-    if len(number) > 32:
-        raise NotFound(Msg("error.not_found"))
-    found = s.store.get_ticket(number)
-    if found is None:
-        raise NotFound(Msg("error.not_found"))
+    desk = services().desk
+    found = desk.ticket(number)
     g.ticket = found.number
-    language = lang()
-    zone = s.calendar.zone
-    return json_response(
-        {
-            **ticket_summary(found, zone, language),
-            **ticket_detail(found, zone, staff=True),
-            "steps": steps_json(found, s.now(), s.calendar, language),
-            "history": history_json(s.store.history(found.number), zone, language, staff=True),
-        },
-        200,
-    )
+    return json_response(desk.detail(found, lang()), 200)

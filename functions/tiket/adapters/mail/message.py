@@ -1,11 +1,11 @@
-"""An email as TIKet keeps it: rendered once, stored in the outbox, sent by a transport."""
+"""An outbox email as an RFC 5322 message (text + HTML alternatives, UTF-8)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
+
+from tiket.services.ports import OutgoingMail
 
 
 def header_safe(value: str) -> str:
@@ -13,31 +13,18 @@ def header_safe(value: str) -> str:
     return " ".join(value.replace("\r", " ").replace("\n", " ").split())
 
 
-@dataclass(frozen=True)
-class OutgoingMail:
-    id: str
-    ticket: str | None
-    kind: str
-    to: str
-    to_name: str
-    subject: str
-    text: str
-    html: str
-    created_at: datetime
-
-    def to_mime(self, sender: str) -> EmailMessage:
-        """RFC 5322 multipart/alternative (text + HTML), UTF-8."""
-        message = EmailMessage()
-        message["From"] = header_safe(sender)
-        message["To"] = formataddr((header_safe(self.to_name), header_safe(self.to)))
-        message["Subject"] = header_safe(self.subject)
-        message["Date"] = formatdate(self.created_at.timestamp(), localtime=False)
-        message["Message-ID"] = make_msgid(idstring=self.id, domain=_domain(sender))
-        if self.ticket:
-            message["X-TIKet-Ticket"] = header_safe(self.ticket)
-        message.set_content(self.text)
-        message.add_alternative(self.html, subtype="html")
-        return message
+def to_mime(mail: OutgoingMail, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = header_safe(sender)
+    message["To"] = formataddr((header_safe(mail.to_name), header_safe(mail.to)))
+    message["Subject"] = header_safe(mail.subject)
+    message["Date"] = formatdate(mail.created_at.timestamp(), localtime=False)
+    message["Message-ID"] = make_msgid(idstring=mail.id, domain=_domain(sender))
+    if mail.ticket:
+        message["X-TIKet-Ticket"] = header_safe(mail.ticket)
+    message.set_content(mail.text)
+    message.add_alternative(mail.html, subtype="html")
+    return message
 
 
 def _domain(sender: str) -> str:

@@ -3,23 +3,12 @@ the services decide the parts. User text is escaped in HTML by Jinja's autoescap
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-
-@dataclass(frozen=True)
-class MailContent:
-    greeting: str
-    paragraphs: list[str]
-    details: list[tuple[str, str]] = field(default_factory=list)
-    deadline: str | None = None
-    actions: list[tuple[str, str]] = field(default_factory=list)  # (label, url)
-    link: tuple[str, str] | None = None  # one secondary link (tracking, survey, sign-in)
-    footer: str = ""
+from tiket.services.ports import MailContent
 
 
-class MailRenderer:
+class JinjaMailRenderer:
     def __init__(self) -> None:
         self.env = Environment(
             loader=PackageLoader("tiket.adapters.mail", "templates"),

@@ -15,11 +15,19 @@ import re
 from collections.abc import Sequence
 from email import policy
 from pathlib import Path
-from typing import Protocol
 
+import boto3
+from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from tiket.adapters.mail.message import OutgoingMail
+from tiket.adapters.mail.message import to_mime
+from tiket.config import Settings
+from tiket.services.ports import (
+    MailTransport,
+    OutgoingMail,
+    PermanentMailError,
+    TransientMailError,
+)
 
 PERMANENT_SES_ERRORS = {
     "MessageRejected",
@@ -29,18 +37,6 @@ PERMANENT_SES_ERRORS = {
 }
 
 
-class TransientMailError(Exception):
-    pass
-
-
-class PermanentMailError(Exception):
-    pass
-
-
-class Transport(Protocol):
-    def send(self, mail: OutgoingMail) -> str: ...
-
-
 class SesTransport:
     def __init__(self, client, sender: str, configuration_set: str | None = None):
         self.client = client
@@ -48,7 +44,7 @@ class SesTransport:
         self.configuration_set = configuration_set
 
     def send(self, mail: OutgoingMail) -> str:
-        raw = mail.to_mime(self.sender).as_bytes(policy=policy.SMTP)
+        raw = to_mime(mail, self.sender).as_bytes(policy=policy.SMTP)
         kwargs = {
             "FromEmailAddress": self.sender,
             "Destination": {"ToAddresses": [mail.to]},
@@ -82,12 +78,12 @@ class OutboxTransport:
             _slug(part) for part in (stamp, mail.ticket or "tiket", mail.kind, mail.id[:12])
         )
         path = self.directory / f"{name}.eml"
-        path.write_bytes(mail.to_mime(self.sender).as_bytes(policy=policy.SMTP))
+        path.write_bytes(to_mime(mail, self.sender).as_bytes(policy=policy.SMTP))
         return path.name
 
 
 class FanoutTransport:
-    def __init__(self, transports: Sequence[Transport]):
+    def __init__(self, transports: Sequence[MailTransport]):
         self.transports = list(transports)
 
     def send(self, mail: OutgoingMail) -> str:
@@ -97,3 +93,35 @@ class FanoutTransport:
 
 def _slug(value: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", value)
+
+
+# Emails are sent inside requests (three for a new ticket) and one that fails waits in the
+# outbox for the sweep, so a send gives up quickly, whatever botocore the Lambda runtime
+# carries: its defaults (60 s timeouts; older versions retry five times, ~15 s) could hold a
+# request past API Gateway's 29 s.
+SES_CLIENT = Config(
+    retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=5, read_timeout=10
+)
+
+
+def build_transport(settings: Settings) -> MailTransport:
+    """``ses``, ``outbox`` or ``ses+outbox`` (the local stack: SES on moto and a copy on disk)."""
+    kinds = settings.mail_transport.split("+")
+    transports: list[MailTransport] = []
+    if "ses" in kinds:
+        client = boto3.client(
+            "sesv2",
+            region_name=settings.region,
+            endpoint_url=settings.ses_endpoint,
+            config=SES_CLIENT,
+        )
+        transports.append(
+            SesTransport(client, settings.mail_sender, settings.ses_configuration_set)
+        )
+    if "outbox" in kinds:
+        if settings.outbox_dir is None:
+            raise ValueError("The outbox transport needs TIKET_OUTBOX_DIR")
+        transports.append(OutboxTransport(settings.outbox_dir, settings.mail_sender))
+    if not transports:
+        raise ValueError(f"Unknown mail transport {settings.mail_transport!r}")
+    return transports[0] if len(transports) == 1 else FanoutTransport(transports)

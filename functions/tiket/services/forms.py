@@ -1,10 +1,11 @@
 """Input shapes of the public API (pydantic), with every rejection turned into a field
-message of the catalogue. The same models give the OpenAPI document its schemas."""
+message of the catalogue. The same models give the OpenAPI document its schemas. The forms
+of staff actions are in ``action_forms.py``."""
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
@@ -19,7 +20,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from tiket.domain.errors import ValidationFailed
-from tiket.messages import Msg
+from tiket.domain.text import Msg
 
 LIMITS = {
     "name": 100,
@@ -189,10 +190,15 @@ def _message(error: dict) -> Msg:
     }
     if kind == "string_too_long":
         return Msg("field.too_long", {"max": context.get("max_length")})
+    if kind in ("integer_range", "choice"):  # custom errors carry their own parameters
+        return Msg(f"field.{kind}", dict(context))
     return Msg(simple.get(kind, "field.text"))
 
 
-def parse(model: type[BaseModel], data: Any, **context: Any) -> BaseModel:
+Form = TypeVar("Form", bound=BaseModel)
+
+
+def parse(model: type[Form], data: Any, **context: Any) -> Form:
     """Validate ``data``; raise ``ValidationFailed`` with one message per field."""
     if not isinstance(data, dict):
         raise ValidationFailed({}, Msg("field.object"))

@@ -1,17 +1,22 @@
 """The one DynamoDB table of TIKet: its keys, its indexes, and which item lives where.
 
 Single-table design. Every access pattern of the product is a GetItem or a Query;
-nothing on a request path or in the sweep ever Scans.
+nothing on a request path or in the sweep ever Scans. The PynamoDB models of these items are
+in ``models.py``; each kind of item is read and written by one module beside it.
+
+A ticket item carries ``revision``, counted up by every write: each change of a ticket is one
+transaction whose ticket update is conditioned on the revision it read (the unit of work,
+``tiket.services.unit_of_work``), holding the history entry, the outbox emails and any
+once-only record (a link's nonce, a breach per step, a reminder) put only if absent.
 
 | item            | pk                    | sk                      | index keys (sparse)                      |
 |-----------------|-----------------------|-------------------------|------------------------------------------|
 | ticket          | ``T#<number>``        | ``META``                | due, list (while open), month, assignee  |
-| history entry   | ``T#<number>``        | ``H#<utc-iso>#<seq>``   |                                          |
-| breach          | ``T#<number>``        | ``B#<step>``            |                                          |
+| history entry   | ``T#<number>``        | ``H#<utc-iso>#<revision>`` |                                       |
+| once-only record| ``T#<number>``        | ``O#<kind>#<key>``      | (ttl when it expires)                    |
 | tracking token  | ``TRACK#<sha256>``    | ``TRACK``               |                                          |
 | year counter    | ``COUNTER#<year>``    | ``COUNTER``             |                                          |
 | idempotency key | ``IDEM#<sha256>``     | ``IDEM``                | (ttl)                                    |
-| token nonce     | ``NONCE#<nonce>``     | ``NONCE``               | (ttl)                                    |
 | sign-in link    | ``LOGIN#<nonce>``     | ``LOGIN``               | (ttl)                                    |
 | staff member    | ``STAFF#<email>``     | ``STAFF``               | list (``ROLE#<role>`` while active)      |
 | sign-in record  | ``STAFF#<email>``     | ``SIGNIN#<utc-iso>``    |                                          |
@@ -28,7 +33,7 @@ carries that index's keys):
   The sweep reads ``due_pk = X AND due_sk <= now``, so its cost follows what is due.
 - ``list``: ``list_pk`` = ``OPEN`` (open tickets, ``list_sk`` = ``<created-utc>#<number>``, the
   staff queue) | ``ROLE#<role>`` (active staff, ``list_sk`` = email).
-- ``month``: ``month_pk`` = ``M#<yyyy-mm>`` (month of creation, Asia/Jakarta),
+- ``month``: ``month_pk`` = ``M#<yyyy-mm>`` (month of creation in the unit's time zone),
   ``month_sk`` = ``<created-utc>#<number>``. Reports and exports read a period month by month.
 - ``assignee``: ``assignee_pk`` = ``A#<email>`` | ``A#POOL#tik`` | ``A#POOL#rt``,
   ``assignee_sk`` = ``<created-utc>#<number>``: the open tickets a staff member holds now, and

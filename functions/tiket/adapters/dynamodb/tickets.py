@@ -1,0 +1,182 @@
+"""Tickets in DynamoDB: reads, the index queries, ticket numbers, and the one transaction
+that writes a change (``write``, called only by the unit of work)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime, tzinfo
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from tiket.adapters.dynamodb.convert import (
+    WRITTEN_ONCE,
+    history_from,
+    history_item,
+    ticket_from,
+    ticket_values,
+)
+from tiket.adapters.dynamodb.models import (
+    CounterItem,
+    HistoryItem,
+    IdempotencyItem,
+    MailItem,
+    OnceItem,
+    Table,
+    TicketItem,
+    get_item,
+    query,
+    token_hash,
+    ttl_of,
+    utc_key,
+    wrap_error,
+)
+from tiket.adapters.dynamodb.outbox import mail_item
+from tiket.domain.model import HistoryEntry, Once, Ticket
+from tiket.services.ports import TicketWrite
+
+
+def once_key(once: Once) -> str:
+    return f"O#{once.kind}#{once.key}"
+
+
+class DynamoTickets:
+    def __init__(self, table: Table, zone: tzinfo):
+        self.table = table
+        self.zone = zone  # months of the ``month`` index are months of the unit's calendar
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def get(self, number: str) -> Ticket | None:
+        item = get_item(TicketItem, f"T#{number}", "META")
+        return None if item is None else ticket_from(item)
+
+    def by_track_token(self, token: str) -> Ticket | None:
+        link = get_item(OnceItem, f"TRACK#{token_hash(token)}", "TRACK", consistent=False)
+        return None if link is None or link.number is None else self.get(link.number)
+
+    def history(self, number: str) -> list[HistoryEntry]:
+        items = query(HistoryItem, f"T#{number}", HistoryItem.sk.startswith("H#"))
+        return [history_from(item) for item in items]
+
+    def has_once(self, number: str, once: Once) -> bool:
+        return get_item(OnceItem, f"T#{number}", once_key(once)) is not None
+
+    # --- queries (indexes only) ------------------------------------------------------------
+
+    def open_tickets(self) -> list[Ticket]:
+        return [ticket_from(i) for i in query(TicketItem.list_index, "OPEN")]
+
+    def held_by(self, holder_key: str) -> list[Ticket]:
+        """``holder_key``: a staff email, or ``POOL#tik`` / ``POOL#rt`` for unclaimed work."""
+        return [ticket_from(i) for i in query(TicketItem.assignee_index, f"A#{holder_key}")]
+
+    def of_month(self, year: int, month: int) -> Iterator[Ticket]:
+        for item in query(TicketItem.month_index, f"M#{year:04d}-{month:02d}"):
+            yield ticket_from(item)
+
+    def due(self, now: datetime, limit: int = 200) -> list[str]:
+        """Numbers of tickets whose next check is at or before ``now`` (oldest first)."""
+        condition = TicketItem.due_sk <= utc_key(now) + "~"
+        return [i.number for i in query(TicketItem.due_index, "TICKET", condition, limit=limit)]
+
+    # --- writes ----------------------------------------------------------------------------
+
+    def next_number(self, year: int) -> int:
+        """Atomic counter per year: each call returns a value no other call gets."""
+        counter = CounterItem(f"COUNTER#{year}", "COUNTER")
+        try:
+            counter.update(actions=[CounterItem.value.add(1)])
+        except UpdateError as error:
+            raise wrap_error(error) from error
+        return int(counter.value)
+
+    def write(self, write: TicketWrite) -> None:
+        """One change, all or nothing (see ``tiket.services.ports.TicketWrite``)."""
+        ticket = write.ticket
+        values = ticket_values(ticket, write.next_check, self.zone)
+        try:
+            with TransactWrite(connection=self.table.connection) as tx:
+                if write.expected_revision is None:
+                    self._create(tx, write, values)
+                else:
+                    self._update(tx, write, values)
+                for once in write.once:
+                    expires = None if once.expires_at is None else ttl_of(once.expires_at)
+                    tx.save(
+                        OnceItem(
+                            f"T#{ticket.number}", once_key(once), at=write.history.at, ttl=expires
+                        ),
+                        condition=OnceItem.pk.does_not_exist(),
+                    )
+                tx.save(
+                    history_item(ticket.number, write.history),
+                    condition=HistoryItem.pk.does_not_exist(),
+                )
+                first_attempt = write.mail_first_attempt or write.history.at
+                for mail in write.mails:
+                    tx.save(mail_item(mail, first_attempt), condition=MailItem.pk.does_not_exist())
+        except TransactWriteError as error:
+            raise wrap_error(error) from error
+
+    @staticmethod
+    def _create(tx: TransactWrite, write: TicketWrite, values: dict[str, Any]) -> None:
+        ticket = write.ticket
+        present = {name: value for name, value in values.items() if value is not None}
+        tx.save(
+            TicketItem(f"T#{ticket.number}", "META", **present),
+            condition=TicketItem.pk.does_not_exist(),
+        )
+        if ticket.track_token:
+            tx.save(
+                OnceItem(f"TRACK#{token_hash(ticket.track_token)}", "TRACK", number=ticket.number),
+                condition=OnceItem.pk.does_not_exist(),
+            )
+        if write.idempotency is not None:
+            claim = write.idempotency
+            tx.save(
+                IdempotencyItem(
+                    f"IDEM#{token_hash(claim.key)}",
+                    "IDEM",
+                    body_hash=claim.record.body_hash,
+                    number=claim.record.number,
+                    track_token=claim.record.track_token,
+                    ttl=ttl_of(claim.expires_at),
+                ),
+                condition=IdempotencyItem.pk.does_not_exist(),
+            )
+
+    @staticmethod
+    def _update(tx: TransactWrite, write: TicketWrite, values: dict[str, Any]) -> None:
+        actions = [
+            getattr(TicketItem, name).remove()
+            if value is None
+            else getattr(TicketItem, name).set(value)
+            for name, value in values.items()
+            if name not in WRITTEN_ONCE
+        ]
+        expected = write.expected_revision
+        condition = TicketItem.revision == expected
+        if expected == 0:  # an item written before revisions were kept
+            condition = condition | TicketItem.revision.does_not_exist()
+        tx.update(
+            TicketItem(f"T#{write.ticket.number}", "META"), actions=actions, condition=condition
+        )
+
+    def write_many(self, writes: Iterable[TicketWrite]) -> int:
+        """Bulk load of new tickets (migration from the old form, benchmarks): batch writes
+        of each ticket with its history entry and tracking link, unconditioned, no emails."""
+        count = 0
+        with TicketItem.batch_write() as batch:
+            for write in writes:
+                ticket = write.ticket
+                values = ticket_values(ticket, write.next_check, self.zone)
+                present = {name: value for name, value in values.items() if value is not None}
+                batch.save(TicketItem(f"T#{ticket.number}", "META", **present))
+                batch.save(history_item(ticket.number, write.history))
+                if ticket.track_token:
+                    token = token_hash(ticket.track_token)
+                    batch.save(OnceItem(f"TRACK#{token}", "TRACK", number=ticket.number))
+                count += 1
+        return count

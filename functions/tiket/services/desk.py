@@ -1,0 +1,93 @@
+"""The staff's side: the queue of open tickets and a ticket with everything staff may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tiket.domain.calendar import WorkingCalendar
+from tiket.domain.errors import NotFound
+from tiket.domain.model import Staff, Ticket
+from tiket.domain.text import Msg
+from tiket.services.ports import Clock, TicketQueries, TicketStore
+from tiket.services.views import history_json, steps_json, ticket_detail, ticket_summary
+
+MAX_NUMBER_LENGTH = 32
+
+
+class StaffDesk:
+    def __init__(
+        self,
+        tickets: TicketStore,
+        queries: TicketQueries,
+        clock: Clock,
+        calendar: WorkingCalendar,
+    ):
+        self.tickets = tickets
+        self.queries = queries
+        self.clock = clock
+        self.calendar = calendar
+
+    def queue(
+        self,
+        staff: Staff,
+        lang: str,
+        status: str | None = None,
+        assignee: str | None = None,
+        late_only: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Open tickets ordered by the due time of their current step; ``assignee`` is an
+        email, ``me`` or ``pool`` (unclaimed work, straight from the assignee index)."""
+        now = self.clock.now()
+        zone = self.calendar.zone
+        if assignee == "me":
+            assignee = staff.email
+        if assignee == "pool":
+            tickets = self.queries.held_by("POOL#tik") + self.queries.held_by("POOL#rt")
+        else:
+            tickets = self.queries.open_tickets()
+        rows = []
+        for ticket in tickets:
+            if status and ticket.status != status:
+                continue
+            if assignee not in (None, "pool") and assignee not in (
+                ticket.assignee,
+                ticket.repair_assignee,
+            ):
+                continue
+            steps = steps_json(ticket, now, self.calendar, lang)
+            late = any(step["breached"] for step in steps)
+            if late_only and not late:
+                continue
+            current = ticket.current_step()
+            rows.append(
+                {
+                    **ticket_summary(ticket, zone, lang),
+                    "unit": ticket.requester.unit,
+                    "location": ticket.requester.location,
+                    "holder": ticket.holder(),
+                    "holder_name": ticket.holder_name(),
+                    "late": late,
+                    "current_step": next(
+                        (x for x in steps if current and x["step"] == current.step), None
+                    ),
+                    "late_steps": [step["step"] for step in steps if step["breached"]],
+                    "_order": current.due_at if current else ticket.created_at,
+                }
+            )
+        rows.sort(key=lambda row: row.pop("_order"))
+        return rows
+
+    def ticket(self, number: str) -> Ticket:
+        found = self.tickets.get(number) if len(number) <= MAX_NUMBER_LENGTH else None
+        if found is None:
+            raise NotFound(Msg("error.not_found"))
+        return found
+
+    def detail(self, ticket: Ticket, lang: str) -> dict[str, Any]:
+        zone = self.calendar.zone
+        return {
+            **ticket_summary(ticket, zone, lang),
+            **ticket_detail(ticket, zone, staff=True),
+            "steps": steps_json(ticket, self.clock.now(), self.calendar, lang),
+            "history": history_json(self.tickets.history(ticket.number), zone, lang, staff=True),
+        }

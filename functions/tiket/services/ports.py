@@ -1,0 +1,209 @@
+"""The ports: what the services need from the outside world, as typed protocols, and the
+plain values that cross them. Adapters implement them twice: DynamoDB/SES/itsdangerous in
+``tiket.adapters`` and in memory in ``tiket.adapters.memory`` (fast service tests).
+
+Each service takes, in its constructor, only the ports it uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from tiket.domain.model import HistoryEntry, Once, Staff, Ticket
+from tiket.domain.vocabulary import Role
+
+# --- values ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    """An email as TIKet keeps it: rendered once, stored in the outbox, sent by a transport."""
+
+    id: str
+    ticket: str | None
+    kind: str
+    to: str
+    to_name: str
+    subject: str
+    text: str
+    html: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MailContent:
+    """The parts of an email, in words already; a renderer lays them out as text and HTML."""
+
+    greeting: str
+    paragraphs: list[str]
+    details: list[tuple[str, str]] = field(default_factory=list)
+    deadline: str | None = None
+    actions: list[tuple[str, str]] = field(default_factory=list)  # (label, url)
+    link: tuple[str, str] | None = None  # one secondary link (tracking, survey, sign-in)
+    footer: str = ""
+
+
+@dataclass(frozen=True)
+class MailRecord:
+    mail: OutgoingMail
+    status: str  # pending | sending | sent | failed
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    body_hash: str
+    number: str
+    track_token: str
+
+
+@dataclass(frozen=True)
+class IdempotencyClaim:
+    """An Idempotency-Key taken by the write that creates its ticket."""
+
+    key: str
+    record: IdempotencyRecord
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class TicketWrite:
+    """Everything one ticket change writes, all or nothing. Built only by the unit of work
+    (``tiket.services.unit_of_work``), which is the one caller of ``TicketStore.write``."""
+
+    ticket: Ticket  # the ticket after the change, its revision one past ``expected_revision``
+    expected_revision: int | None  # None: a new ticket, whose number must be free
+    history: HistoryEntry
+    next_check: datetime | None  # when the sweep must look at the ticket next
+    mails: tuple[OutgoingMail, ...] = ()
+    mail_first_attempt: datetime | None = None
+    once: tuple[Once, ...] = ()
+    idempotency: IdempotencyClaim | None = None
+
+
+# --- ports ----------------------------------------------------------------------------------
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class TicketStore(Protocol):
+    """Tickets, their history and once-only records. ``write`` raises ``WriteConflict`` when
+    the ticket moved past ``expected_revision``, a new ticket's number, tracking token or
+    idempotency key is taken, or a once-only record exists; then nothing is written."""
+
+    def get(self, number: str) -> Ticket | None: ...
+
+    def by_track_token(self, token: str) -> Ticket | None: ...
+
+    def history(self, number: str) -> list[HistoryEntry]: ...
+
+    def has_once(self, number: str, once: Once) -> bool: ...
+
+    def write(self, write: TicketWrite) -> None: ...
+
+    def write_many(self, writes: Iterable[TicketWrite]) -> int:
+        """New tickets in bulk, unconditioned (imports only)."""
+        ...
+
+
+class TicketQueries(Protocol):
+    """Lists of tickets, each read through an index (never a Scan)."""
+
+    def open_tickets(self) -> list[Ticket]: ...
+
+    def held_by(self, holder_key: str) -> list[Ticket]: ...
+
+    def of_month(self, year: int, month: int) -> Iterator[Ticket]: ...
+
+    def due(self, now: datetime, limit: int = 200) -> list[str]: ...
+
+
+class TicketNumbers(Protocol):
+    def next_number(self, year: int) -> int: ...
+
+
+class IdempotencyKeys(Protocol):
+    def get(self, key: str, now: datetime) -> IdempotencyRecord | None: ...
+
+
+class StaffDirectory(Protocol):
+    def get(self, email: str) -> Staff | None: ...
+
+    def with_role(self, role: Role) -> list[Staff]: ...
+
+    def put(self, staff: Staff) -> None: ...
+
+    def record_signin(self, email: str, at: datetime, ip: str | None) -> None: ...
+
+    def signins(self, email: str) -> list[datetime]: ...
+
+
+class LoginLinks(Protocol):
+    def create(self, nonce: str, email: str, expires: datetime) -> None: ...
+
+    def consume(self, nonce: str, now: datetime) -> str | None: ...
+
+
+class RateCounter(Protocol):
+    def hit(self, scope: str, key: str, window_start: int, window_seconds: int) -> int: ...
+
+
+class Outbox(Protocol):
+    """Emails waiting to be sent. Only the holder of an email's lease sends it."""
+
+    def add(self, mail: OutgoingMail, first_attempt: datetime) -> None: ...
+
+    def due(self, now: datetime, limit: int = 100) -> list[str]: ...
+
+    def get(self, mail_id: str) -> MailRecord | None: ...
+
+    def claim(self, mail_id: str, now: datetime, lease: timedelta) -> MailRecord | None: ...
+
+    def sent(self, mail_id: str, now: datetime, holder: str) -> None: ...
+
+    def retry(self, mail_id: str, at: datetime, error: str, holder: str) -> None: ...
+
+    def failed(self, mail_id: str, now: datetime, error: str, holder: str) -> None: ...
+
+
+class TransientMailError(Exception):
+    """Throttling or an outage: try again later."""
+
+
+class PermanentMailError(Exception):
+    """The address or content was rejected: never retry."""
+
+
+class MailTransport(Protocol):
+    """Sends one email; raises ``TransientMailError`` or ``PermanentMailError``."""
+
+    def send(self, mail: OutgoingMail) -> str: ...
+
+
+class MailRenderer(Protocol):
+    def render(self, content: MailContent) -> tuple[str, str]:
+        """(text, html)"""
+        ...
+
+
+class Signer(Protocol):
+    def sign(self, purpose: str, payload: dict[str, Any]) -> str: ...
+
+    def verify(self, purpose: str, token: str) -> dict[str, Any]:
+        """The payload; raises ``ValueError`` for a forged, altered or foreign token."""
+        ...
+
+
+class Metrics(Protocol):
+    def count(self, name: str, value: float = 1, **properties: Any) -> None: ...
+
+
+Mails = Sequence[OutgoingMail]

@@ -1,0 +1,136 @@
+"""The one way to change a ticket.
+
+A service loads a ticket, asks the domain what an action produces (an ``Outcome``: the
+ticket after it, its history entry, the emails it asks for, its once-only records), and
+hands it to ``commit``. The unit of work then, for every kind of change alike:
+
+- requires the history entry to describe this very change (from the status it was loaded in);
+- bumps the ticket's revision, the optimistic lock every write is conditioned on;
+- computes the next instant the sweep must look at the ticket;
+- turns the notices into emails for the outbox;
+- writes all of it in one conditional transaction (``TicketStore.write``), and
+- once that holds, sends the new emails (what fails waits in the outbox for the sweep).
+
+``TicketStore.write`` is called from nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from tiket.domain.errors import NotFound
+from tiket.domain.lifecycle import imported
+from tiket.domain.model import Actor, Notice, Once, Outcome, Staff, Ticket
+from tiket.domain.text import Msg
+from tiket.services.ports import (
+    Clock,
+    IdempotencyClaim,
+    Mails,
+    OutgoingMail,
+    TicketStore,
+    TicketWrite,
+)
+
+# A fresh email's first scheduled attempt is this far away: the request that committed it
+# sends it at once; the sweep takes it only if that send did not happen.
+LEASE = timedelta(minutes=2)
+
+RoleCache = dict[str, list[Staff]]
+
+
+class Composer(Protocol):
+    def __call__(
+        self,
+        ticket: Ticket,
+        notices: Sequence[Notice],
+        now: datetime,
+        actor: Actor | None = None,
+        roles: RoleCache | None = None,
+    ) -> list[OutgoingMail]: ...
+
+
+@dataclass(frozen=True)
+class Committed:
+    ticket: Ticket
+    mails: tuple[OutgoingMail, ...]
+
+
+class TicketUnitOfWork:
+    def __init__(
+        self,
+        store: TicketStore,
+        compose: Composer,
+        schedule: Callable[[Ticket], datetime | None],
+        clock: Clock,
+        deliver: Callable[[Mails], Any],
+    ):
+        self.store = store
+        self.compose = compose
+        self.schedule = schedule
+        self.clock = clock
+        self.deliver = deliver
+
+    def load(self, number: str) -> Ticket:
+        ticket = self.store.get(number)
+        if ticket is None:
+            raise NotFound(Msg("error.not_found"))
+        return ticket
+
+    def commit(
+        self,
+        before: Ticket | None,
+        outcome: Outcome,
+        *,
+        actor: Actor | None = None,
+        once: tuple[Once, ...] = (),
+        idempotency: IdempotencyClaim | None = None,
+        roles: RoleCache | None = None,
+    ) -> Committed:
+        """Write ``outcome`` as the change of ``before`` (None: a new ticket). Raises
+        ``WriteConflict`` (nothing written) if the ticket changed since ``before`` was read
+        or a once-only record already exists."""
+        history = outcome.history
+        expected = None if before is None else before.revision
+        if history.from_status != (None if before is None else before.status) or (
+            history.to_status != outcome.ticket.status
+        ):
+            raise ValueError(f"History of {history.action} does not describe this change")
+        revision = (expected or 0) + 1
+        ticket = replace(outcome.ticket, revision=revision)
+        now = self.clock.now()
+        mails = tuple(self.compose(ticket, outcome.notices, now, actor, roles))
+        self.store.write(
+            TicketWrite(
+                ticket=ticket,
+                expected_revision=expected,
+                history=replace(history, revision=revision),
+                next_check=self.schedule(ticket),
+                mails=mails,
+                mail_first_attempt=now + LEASE,
+                once=outcome.once + once,
+                idempotency=idempotency,
+            )
+        )
+        if mails:
+            self.deliver(mails)
+        return Committed(ticket, mails)
+
+    def import_tickets(self, tickets: Iterable[Ticket]) -> int:
+        """Bulk load of tickets as they stand (migration, benchmarks): each with its history
+        entry and next check, unconditioned and without emails."""
+        now = self.clock.now()
+
+        def writes() -> Iterator[TicketWrite]:
+            for ticket in tickets:
+                outcome = imported(replace(ticket, revision=1), now)
+                yield TicketWrite(
+                    ticket=outcome.ticket,
+                    expected_revision=None,
+                    history=replace(outcome.history, revision=1),
+                    next_check=self.schedule(outcome.ticket),
+                )
+
+        return self.store.write_many(writes())
