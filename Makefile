@@ -25,6 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check functions tests bench tools
 	$(BIN)/ruff format --check functions tests bench tools
 	$(BIN)/bandit -q -c pyproject.toml -r functions
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix functions tests bench tools

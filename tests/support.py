@@ -86,9 +86,10 @@ def settings_for_tests(**changes: Any) -> Settings:
     return replace(base, **changes)
 
 
-def make_services(clock, transport, **settings_changes: Any) -> Services:
+def make_services(clock, transport, stores=None, **settings_changes: Any) -> Services:
+    """Services on moto's DynamoDB (the ``aws`` fixture), or on ``stores`` (e.g. in memory)."""
     services = build_services(
-        settings_for_tests(**settings_changes), clock=clock, transport=transport
+        settings_for_tests(**settings_changes), clock=clock, transport=transport, stores=stores
     )
     _table_with_staff(services)
     return services

@@ -114,7 +114,10 @@ def _hours(value: str) -> dict[int, tuple[time, time]]:
 def from_env(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     base = Settings()
-    get = env.get
+
+    def get(name: str) -> str:
+        return env.get(name) or ""
+
     changes: dict = {}
     simple = {
         "TIKET_ENV": "env",

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import copy
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 _MOTO_LOCK = threading.RLock()
+_STOCK: dict[str, Any] = {}
 
 
 def patch_moto() -> None:
@@ -32,13 +35,29 @@ def patch_moto() -> None:
         if getattr(original, "serialized", False):
             continue
 
-        def locked(self, *args, _original=original, **kwargs):
+        def locked(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
             with _MOTO_LOCK:
                 return _original(self, *args, **kwargs)
 
-        locked.serialized = True
-        cls.__call__ = locked
-    DynamoDBBackend.transact_write_items = _transact_write_items
+        setattr(locked, "serialized", True)  # noqa: B010 - a mark on a plain function
+        setattr(cls, "__call__", locked)  # noqa: B010 - monkeypatching moto, on purpose
+    if DynamoDBBackend.transact_write_items is not _transact_write_items:
+        _STOCK["transact_write_items"] = DynamoDBBackend.transact_write_items
+    setattr(DynamoDBBackend, "transact_write_items", _transact_write_items)  # noqa: B010
+
+
+@contextmanager
+def stock_transactions() -> Iterator[None]:
+    """moto's own TransactWriteItems for a while (after ``patch_moto``): the tests run the
+    transaction semantics the local stack relies on against both, so they cannot differ."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    patched = DynamoDBBackend.transact_write_items
+    setattr(DynamoDBBackend, "transact_write_items", _STOCK["transact_write_items"])  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(DynamoDBBackend, "transact_write_items", patched)  # noqa: B010
 
 
 def _transact_write_items(self, transact_items: list[dict[str, Any]]) -> None:

@@ -17,7 +17,7 @@ from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.model import Ticket
 from tiket.domain.skm import SkmResult, index, minimum_sample
 from tiket.domain.text import Msg
-from tiket.domain.vocabulary import OPEN_STATUSES, STEP_ORDER, Status
+from tiket.domain.vocabulary import OPEN_STATUSES, STEP_ORDER, Status, Step
 
 PATHS = ("tik", "rt", "none")  # handled by ICT staff, referred to facilities, not diagnosed
 DURATIONS = ("acknowledge", "diagnose", "resolve")
@@ -27,13 +27,13 @@ _AGE_UPPER = (0, 2, 5, 10)
 
 # The SOP's seven steps (its PROSEDUR table) and the TIKet steps that measure each one.
 # Steps 1–2 happen in the requester's browser before a request exists; 7 is the survey.
-SOP_MEASURES: dict[int, tuple[str, ...]] = {
+SOP_MEASURES: dict[int, tuple[Step, ...]] = {
     1: (),
     2: (),
-    3: ("notify",),
-    4: ("acknowledge",),
-    5: ("diagnose",),
-    6: ("rt_accept", "handle"),
+    3: (Step.NOTIFY,),
+    4: (Step.ACKNOWLEDGE,),
+    5: (Step.DIAGNOSE,),
+    6: (Step.RT_ACCEPT, Step.HANDLE),
     7: (),
 }
 SKM_SOP_STEP = 7
@@ -41,7 +41,7 @@ SKM_SOP_STEP = 7
 
 @dataclass(frozen=True)
 class StepCompliance:
-    step: str
+    step: Step
     completed: int  # steps done in the period's tickets
     on_time: int  # of those, done by their due time
     open_overdue: int  # still open past their due time (open tickets only)
@@ -107,7 +107,7 @@ class Report:
     by_category: Mapping[str, int]
     by_unit: tuple[tuple[str, int], ...]  # most tickets first
     by_path: Mapping[str, int]
-    compliance: Mapping[str, StepCompliance]
+    compliance: Mapping[Step, StepCompliance]
     durations: Mapping[str, Spread]
     backlog_by_status: Mapping[str, int]
     backlog_by_age: Mapping[str, int]
@@ -119,14 +119,14 @@ class Report:
 
 def acknowledge_minutes(ticket: Ticket, calendar: WorkingCalendar) -> float | None:
     """Filing → acknowledgement, in working minutes."""
-    record = ticket.step("acknowledge")
+    record = ticket.step(Step.ACKNOWLEDGE)
     if record is None or record.done_at is None:
         return None
     return calendar.working_minutes_between(ticket.created_at, record.done_at)
 
 
 def diagnose_minutes(ticket: Ticket, calendar: WorkingCalendar) -> float | None:
-    record = ticket.step("diagnose")
+    record = ticket.step(Step.DIAGNOSE)
     if record is None or record.done_at is None:
         return None
     return record.elapsed_minutes(calendar, record.done_at)
@@ -334,7 +334,7 @@ def compile_report(
 
 
 def monitoring_rows(
-    compliance: Mapping[str, StepCompliance], skm: SkmFigures, threshold_percent: float
+    compliance: Mapping[Step, StepCompliance], skm: SkmFigures, threshold_percent: float
 ) -> tuple[MonitoringRow, ...]:
     """The SOP monitoring sheet: a step runs well when the share of its steps done within
     the time standard reaches ``threshold_percent``; the survey, when the respondents reach
@@ -359,7 +359,7 @@ def _steps_row(
     notes: list[Msg] = []
     if done:
         # Integers on both sides: 4 of 5 at an 80% threshold is exactly good.
-        good = timely * 100 >= threshold_percent * done
+        good: bool | None = timely * 100 >= threshold_percent * done
         notes.append(
             Msg(
                 "monitoring.note.steps",
@@ -367,7 +367,7 @@ def _steps_row(
             )
         )
     else:
-        good = None if not overdue else False
+        good = False if overdue else None
         notes.append(Msg("monitoring.note.none_done" if overdue else "monitoring.note.no_data"))
     if overdue:
         notes.append(Msg("monitoring.note.open_overdue", {"count": overdue}))

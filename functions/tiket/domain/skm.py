@@ -78,9 +78,10 @@ def index(responses: Iterable[Mapping[str, int]]) -> SkmResult:
             counts[code] += 1
     nrr = {code: Fraction(sums[code], counts[code]) if counts[code] else None for code in UNSUR}
     shown = {code: None if v is None else round_half_up(v, 3) for code, v in nrr.items()}
-    if any(v is None for v in nrr.values()):
+    known = [v for v in nrr.values() if v is not None]
+    if len(known) < len(UNSUR):
         return SkmResult(respondents, shown, None, None, None)
-    ikm = sum(nrr.values(), Fraction(0)) / len(UNSUR)
+    ikm = sum(known, Fraction(0)) / len(UNSUR)
     converted = round_half_up(ikm * 25, 2)
     return SkmResult(respondents, shown, round_half_up(ikm, 3), converted, category_of(converted))
 

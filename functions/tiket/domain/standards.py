@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from tiket.domain.calendar import WorkingCalendar
-from tiket.domain.vocabulary import STEP_ORDER, Step
+from tiket.domain.vocabulary import Step
 
 
 @dataclass(frozen=True)
@@ -37,14 +37,6 @@ class TimeStandards:
         if unknown:
             raise ValueError(f"Unknown time standards: {sorted(unknown)}")
         return replace(self, **{k: int(v) for k, v in overrides.items()})
-
-    def as_list(self) -> list[dict[str, object]]:
-        fixed: list[dict[str, object]] = [
-            {"step": step, "minutes": self.minutes(step)}
-            for step in STEP_ORDER
-            if step != Step.HANDLE
-        ]
-        return [*fixed, {"step": Step.HANDLE, "minutes": None, "max_minutes": self.handle_cap}]
 
 
 DEFAULT_STANDARDS = TimeStandards()

@@ -99,10 +99,10 @@ def _sorted(values: Iterable[Any]) -> list[Any]:
     return sorted(values, key=str)
 
 
-def label(table: Labels, code: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    pair = table.get(code)
+def label(table: Labels, code: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    pair = table.get(str(code))
     if pair is None:
-        return code
+        return str(code)
     return pair[1] if lang == "en" else pair[0]
 
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
 
 from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.errors import NotFound
 from tiket.domain.model import Staff, Ticket
 from tiket.domain.text import Msg
 from tiket.services.ports import Clock, TicketQueries, TicketStore
-from tiket.services.views import history_json, steps_json, ticket_detail, ticket_summary
+from tiket.services.views import (
+    QueueRow,
+    StaffTicketFull,
+    history_json,
+    staff_ticket,
+    steps_json,
+    ticket_summary,
+)
 
 MAX_NUMBER_LENGTH = 32
 
@@ -34,7 +41,7 @@ class StaffDesk:
         status: str | None = None,
         assignee: str | None = None,
         late_only: bool = False,
-    ) -> list[dict[str, Any]]:
+    ) -> list[QueueRow]:
         """Open tickets ordered by the due time of their current step; ``assignee`` is an
         email, ``me`` or ``pool`` (unclaimed work, straight from the assignee index)."""
         now = self.clock.now()
@@ -45,7 +52,7 @@ class StaffDesk:
             tickets = self.queries.held_by("POOL#tik") + self.queries.held_by("POOL#rt")
         else:
             tickets = self.queries.open_tickets()
-        rows = []
+        rows: list[tuple[datetime, QueueRow]] = []
         for ticket in tickets:
             if status and ticket.status != status:
                 continue
@@ -59,23 +66,21 @@ class StaffDesk:
             if late_only and not late:
                 continue
             current = ticket.current_step()
-            rows.append(
-                {
-                    **ticket_summary(ticket, zone, lang),
-                    "unit": ticket.requester.unit,
-                    "location": ticket.requester.location,
-                    "holder": ticket.holder(),
-                    "holder_name": ticket.holder_name(),
-                    "late": late,
-                    "current_step": next(
-                        (x for x in steps if current and x["step"] == current.step), None
-                    ),
-                    "late_steps": [step["step"] for step in steps if step["breached"]],
-                    "_order": current.due_at if current else ticket.created_at,
-                }
-            )
-        rows.sort(key=lambda row: row.pop("_order"))
-        return rows
+            row: QueueRow = {
+                **ticket_summary(ticket, zone, lang),
+                "unit": ticket.requester.unit,
+                "location": ticket.requester.location,
+                "holder": ticket.holder(),
+                "holder_name": ticket.holder_name(),
+                "late": late,
+                "current_step": next(
+                    (x for x in steps if current and x["step"] == current.step), None
+                ),
+                "late_steps": [step["step"] for step in steps if step["breached"]],
+            }
+            rows.append((current.due_at if current else ticket.created_at, row))
+        rows.sort(key=lambda pair: pair[0])
+        return [row for _, row in rows]
 
     def ticket(self, number: str) -> Ticket:
         found = self.tickets.get(number) if len(number) <= MAX_NUMBER_LENGTH else None
@@ -83,11 +88,10 @@ class StaffDesk:
             raise NotFound(Msg("error.not_found"))
         return found
 
-    def detail(self, ticket: Ticket, lang: str) -> dict[str, Any]:
+    def detail(self, ticket: Ticket, lang: str) -> StaffTicketFull:
         zone = self.calendar.zone
         return {
-            **ticket_summary(ticket, zone, lang),
-            **ticket_detail(ticket, zone, staff=True),
+            **staff_ticket(ticket, zone, lang),
             "steps": steps_json(ticket, self.clock.now(), self.calendar, lang),
             "history": history_json(self.tickets.history(ticket.number), zone, lang, staff=True),
         }

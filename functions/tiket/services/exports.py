@@ -10,29 +10,25 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
-import pygal
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-from pygal.style import Style
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.model import Ticket
 from tiket.domain.reporting import Report, resolve_minutes, step_minutes
 from tiket.domain.skm import UNSUR
-from tiket.domain.vocabulary import STEP_ORDER
+from tiket.domain.vocabulary import STEP_ORDER, Step
 from tiket.messages import (
     CATEGORIES,
     MONITORING,
     PATHS,
-    REPORT_CHARTS,
     SKM_CATEGORIES,
     SKM_UNSUR,
     STATUS,
@@ -92,7 +88,7 @@ def ticket_table(
     def local(instant: datetime | None) -> datetime | None:
         return None if instant is None else instant.astimezone(zone)
 
-    def done(ticket: Ticket, step: str) -> datetime | None:
+    def done(ticket: Ticket, step: Step) -> datetime | None:
         record = ticket.step(step)
         return None if record is None else local(record.done_at)
 
@@ -115,8 +111,8 @@ def ticket_table(
                 label(PATHS, ticket.path or "none", lang),
                 ticket.assignee_name,
                 ticket.repair_assignee_name,
-                done(ticket, "acknowledge"),
-                done(ticket, "diagnose"),
+                done(ticket, Step.ACKNOWLEDGE),
+                done(ticket, Step.DIAGNOSE),
                 local(ticket.resolved_at),
                 *(_minutes(minutes.get(step)) for step in STEP_ORDER),
                 _minutes(resolve),
@@ -267,7 +263,8 @@ def monitoring_xlsx(
     """The monitoring sheet of PermenPANRB 35/2012 (Tabel 7), ready to print on A4
     landscape: the assessment in two ticked columns, Paraf left for the reviewer."""
     workbook = Workbook()
-    sheet: Worksheet = workbook.active
+    sheet = workbook.create_sheet(index=0)
+    workbook.remove(workbook.worksheets[1])  # the default empty sheet
     sheet.title = _sheet_title(t("export.sheet.monitoring", lang))
     last_column = 7
     good, bad = label(MONITORING, "good", lang), label(MONITORING, "bad", lang)
@@ -336,7 +333,7 @@ def monitoring_xlsx(
     setup.paperSize = sheet.PAPERSIZE_A4
     setup.fitToWidth = 1
     setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_title_rows = f"{head}:{sub}"
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.5
@@ -344,95 +341,3 @@ def monitoring_xlsx(
 
 
 # --- charts -------------------------------------------------------------------------------
-
-CHARTS = tuple(REPORT_CHARTS)
-CHART_CSS = (
-    "file://style.css",
-    "file://graph.css",
-    "inline:.axis .major.guide.line { stroke-width: 3px; }",
-)
-CHART_STYLE = Style(
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground="#1b1f1d",
-    foreground_strong="#1b1f1d",
-    foreground_subtle="#4f5b55",
-    colors=("#14613a",),
-    guide_stroke_color="#9aa59f",
-    # The only major guide is the compliance threshold: a solid red line.
-    major_guide_stroke_color="#b42318",
-    major_guide_stroke_dasharray="none",
-    font_family="'DejaVu Sans', Arial, sans-serif",
-    value_font_size=13,
-    label_font_size=13,
-    major_label_font_size=13,
-    title_font_size=17,
-)
-
-
-def chart_svg(name: str, report: Report, lang: str) -> str:
-    """The chart ``name`` (one of ``CHARTS``) as a standalone SVG document. Horizontal
-    bars (long labels read well) are drawn bottom-up, so the lists go in reversed."""
-    title = label(REPORT_CHARTS, name, lang)
-    if name == "category":
-        values = report.by_category
-        # Whole-number ticks: pygal would otherwise label fractions of a ticket.
-        step = max(1, math.ceil(max(values.values(), default=0) / 8))
-        ticks = list(range(0, max(values.values(), default=0) + step + 1, step))
-        chart = _bar(title, lang, y_labels=ticks, value_formatter=lambda v: f"{v:.0f}")
-        chart.x_labels = [label(CATEGORIES, code, lang) for code in reversed(values)]
-        chart.add(t("chart.series.tickets", lang), list(reversed(values.values())))
-    elif name == "compliance":
-        threshold = report.threshold_percent
-        line = t("chart.threshold", lang, percent=threshold_text(threshold, lang))
-        chart = _bar(
-            f"{title} \u2014 {line}",
-            lang,
-            range=(0, 100),
-            # The threshold is drawn as the one major guide line across the bars.
-            y_labels=sorted({0, 20, 40, 60, 80, 100, threshold}),
-            y_labels_major=[threshold],
-            value_formatter=lambda v: format_number(v, lang),
-        )
-        steps = list(reversed(report.compliance.values()))
-        chart.x_labels = [label(STEPS, figures.step, lang) for figures in steps]
-        chart.add(t("chart.series.on_time", lang), [figures.percent for figures in steps])
-    elif name == "skm":
-        nrr = report.skm.result.nrr
-        chart = _bar(title, lang, range=(0, 4), value_formatter=lambda v: format_number(v, lang, 2))
-        codes = list(reversed(UNSUR))
-        chart.x_labels = [f"{code} {SKM_UNSUR[code][0]}" for code in codes]
-        chart.add(
-            t("chart.series.nrr", lang), [None if nrr[c] is None else float(nrr[c]) for c in codes]
-        )
-    else:
-        raise KeyError(name)
-    return chart.render()
-
-
-def _bar(title: str, lang: str, **config) -> pygal.HorizontalBar:
-    chart = pygal.HorizontalBar(
-        title=title,
-        style=CHART_STYLE,
-        css=CHART_CSS,
-        width=900,
-        height=420,
-        show_legend=False,
-        print_values=True,
-        truncate_label=-1,
-        no_data_text=t("chart.no_data", lang),
-        # No script: no external pygal.js, and the inline config script is stripped below.
-        js=[],
-        disable_xml_declaration=True,
-        **config,
-    )
-    chart.add_xml_filter(_without_scripts)
-    return chart
-
-
-def _without_scripts(root):
-    for parent in root.iter():
-        for child in list(parent):
-            if str(child.tag).rsplit("}", 1)[-1] == "script":
-                parent.remove(child)
-    return root

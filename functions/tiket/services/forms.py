@@ -17,7 +17,7 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from tiket.domain.errors import ValidationFailed
 from tiket.domain.text import Msg
@@ -93,7 +93,7 @@ class TicketForm(BaseModel):
             value = " ".join(value.replace("\r", " ").replace("\n", " ").split())
         # Checked after folding: a value of separators only (e.g. "\x1f") is blank too.
         if value == "":
-            if cls.model_fields[info.field_name].is_required():
+            if cls.model_fields[info.field_name or ""].is_required():
                 raise PydanticCustomError("required", "required")
             return None
         if pattern.search(value):
@@ -167,7 +167,7 @@ class SurveyForm(BaseModel):
         return value.strip() if value else None
 
 
-def _message(error: dict) -> Msg:
+def _message(error: ErrorDetails) -> Msg:
     kind = error["type"]
     context = error.get("ctx") or {}
     location = error["loc"]

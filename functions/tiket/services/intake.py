@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from datetime import timedelta, tzinfo
 from typing import Any
 
+from typing_extensions import TypedDict  # pydantic reads it on Python 3.11
+
 from tiket.domain import lifecycle
 from tiket.domain.errors import BadRequest, Conflict, IdempotencyMismatch, WriteConflict
 from tiket.domain.model import Requester
 from tiket.domain.standards import StepClock
 from tiket.domain.text import Msg
+from tiket.domain.vocabulary import Status
 from tiket.log import log_event
 from tiket.services.forms import TicketForm, parse
 from tiket.services.links import Links
@@ -33,15 +36,22 @@ IDEMPOTENCY_TTL = timedelta(hours=24)
 MAX_KEY_LENGTH = 200
 
 
+class FiledView(TypedDict):
+    number: str
+    status: Status
+    track_token: str
+    track_url: str
+
+
 @dataclass(frozen=True)
 class Filed:
     created: bool  # False: an earlier request with the same Idempotency-Key
     number: str
-    status: str
+    status: Status
     track_token: str
     track_url: str
 
-    def as_json(self) -> dict[str, str]:
+    def as_json(self) -> FiledView:
         return {
             "number": self.number,
             "status": self.status,
@@ -133,7 +143,7 @@ class IntakeService:
         if record.body_hash != body_hash:
             raise IdempotencyMismatch(Msg("error.idempotency_mismatch"))
         ticket = self.tickets.get(record.number)
-        status = ticket.status if ticket else "new"
+        status = ticket.status if ticket else Status.NEW
         track_url = self.links.track(record.track_token)
         return Filed(False, record.number, status, record.track_token, track_url)
 
@@ -143,7 +153,7 @@ class IntakeService:
         token = secrets.token_urlsafe(24)
         number = f"TIK-{year}-{secrets.randbelow(999_999) + 1:06d}"
         log_event("honeypot filled", action="create")
-        return Filed(True, number, "new", token, self.links.track(token))
+        return Filed(True, number, Status.NEW, token, self.links.track(token))
 
 
 def _checked_key(key: str | None) -> str | None:

@@ -130,8 +130,8 @@ def parse_period(value: str | None, start: str | None, end: str | None, today: d
         if match[kind]:
             number = int(match[kind])
             first = (number - 1) * size + 1
-            end = _month_end(year, first + size - 1)
-            return Period(kind, f"{year}-{letter}{number}", date(year, first, 1), end)
+            last = _month_end(year, first + size - 1)
+            return Period(kind, f"{year}-{letter}{number}", date(year, first, 1), last)
     return Period("year", str(year), date(year, 1, 1), date(year, 12, 31))
 
 
@@ -346,11 +346,12 @@ class ReportService:
 
     def chart(self, name: str, period: Period, lang: str = "id") -> Download:
         """An SVG chart (shown inline, so the file name only names it)."""
-        exports = _exports()
-        if name not in exports.CHARTS:
+        from tiket.services import charts  # pygal loads only for charts (see _exports)
+
+        if name not in charts.CHARTS:
             raise NotFound(Msg("error.not_found"))
-        svg = exports.chart_svg(name, self.figures(self.tickets(period)), lang)
-        return Download(f"tiket-{name}-{period.key}.svg", exports.SVG_MIMETYPE, svg.encode())
+        svg = charts.chart_svg(name, self.figures(self.tickets(period)), lang)
+        return Download(f"tiket-{name}-{period.key}.svg", charts.SVG_MIMETYPE, svg.encode())
 
 
 def _exports():
@@ -380,9 +381,10 @@ def _render(msg: Msg, lang: str) -> str:
     return t(msg.key, lang, **{key: _localised(v, lang) for key, v in msg.params.items()})
 
 
-def _localised(value, lang: str):
+def _localised(value: object, lang: str) -> object:
     if isinstance(value, Decimal):  # already rounded: keep its places (IKM 82,50)
-        return format_number(value, lang, -value.as_tuple().exponent)
+        exponent = value.as_tuple().exponent
+        return format_number(float(value), lang, -exponent if isinstance(exponent, int) else 2)
     if isinstance(value, float):
         return format_number(value, lang)
     return value

@@ -13,6 +13,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from tiket.domain import lifecycle
 from tiket.domain.calendar import WorkingCalendar
@@ -39,7 +40,7 @@ class SweepReport:
     mail: DeliveryReport = field(default_factory=DeliveryReport)
     duration_ms: int = 0
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self) -> dict[str, Any]:
         return {
             "at": self.at.isoformat(),
             "due_tickets": self.due_tickets,

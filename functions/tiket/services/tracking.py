@@ -17,6 +17,7 @@ from tiket.services.forms import SurveyForm, parse
 from tiket.services.ports import Clock, Metrics, TicketStore
 from tiket.services.unit_of_work import TicketUnitOfWork
 from tiket.services.views import (
+    TrackingView,
     history_json,
     iso,
     steps_json,
@@ -55,7 +56,7 @@ class TrackingService:
             raise NotFound(Msg("error.track_not_found"))
         return ticket
 
-    def view(self, token: str, lang: str = "id") -> dict[str, Any]:
+    def view(self, token: str, lang: str = "id") -> TrackingView:
         ticket = self._ticket(token)
         now = self.clock.now()
         zone = self.calendar.zone
@@ -63,7 +64,7 @@ class TrackingService:
         history = self.tickets.history(ticket.number)
         return {
             **ticket_summary(ticket, zone, lang),
-            **ticket_detail(ticket, zone, staff=False),
+            **ticket_detail(ticket, zone),
             "steps": steps_json(ticket, now, self.calendar, lang),
             "history": history_json(history, zone, lang, staff=False),
             "survey": {

@@ -1,46 +1,172 @@
 """Tickets as JSON for people: labels in their language, times ISO 8601 in the unit's zone.
-The requester's view never shows staff email addresses or the tracking token."""
+The requester's view never shows staff email addresses or the tracking token.
+
+Each view is a ``TypedDict``: the type checker holds the code to it, and the OpenAPI
+document takes its response schemas from the same types (``tiket.web.openapi``).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+from typing import (
+    Annotated,
+    NotRequired,  # pydantic reads them on Python 3.11
+)
+
+from pydantic import WithJsonSchema
+from typing_extensions import TypedDict
 
 from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.model import HistoryEntry, Ticket
 from tiket.domain.text import Msg
+from tiket.domain.vocabulary import Action, Path, Role, Status, Step
 from tiket.messages import ACTIONS, CATALOGUE, CATEGORIES, ROLES, STATUS, STEPS, label, render
+
+IsoTime = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
+
+
+class StepView(TypedDict):
+    step: Step
+    label: str
+    standard_minutes: float
+    started_at: IsoTime | None
+    due_at: IsoTime | None
+    done_at: IsoTime | None
+    on_hold: bool
+    paused_minutes: float
+    elapsed_minutes: float
+    breached: bool
+
+
+HistoryView = TypedDict(
+    "HistoryView",
+    {
+        "at": IsoTime | None,
+        "action": Action,
+        "action_label": str,
+        "from": Status | None,
+        "to": Status,
+        "from_label": str | None,
+        "to_label": str,
+        "actor_name": str,
+        "actor_role": Role,
+        "role_label": str,
+        "note": str,
+        "actor_email": NotRequired[str | None],  # staff views only
+    },
+)
+
+
+class TicketSummary(TypedDict):
+    number: str
+    status: Status
+    status_label: str
+    subject: str
+    category: str
+    category_label: str
+    created_at: IsoTime | None
+    path: Path | None
+    assignee_name: str | None
+    repair_assignee_name: str | None
+
+
+class TicketDetail(TypedDict):
+    """The ticket's own words and the staff's notes."""
+
+    description: str
+    unit: str
+    location: str
+    requester_name: str
+    asset_tag: str | None
+    diagnosis: str | None
+    estimate_minutes: int | None
+    resolution: str | None
+    hold_reason: str | None
+    cancel_reason: str | None
+    resolved_at: IsoTime | None
+    closed_at: IsoTime | None
+    version: int
+
+
+class SurveyAnswersView(TypedDict):
+    answers: dict[str, int]
+    suggestion: str
+    submitted_at: IsoTime | None
+
+
+class StaffDetail(TypedDict):
+    requester_email: str
+    requester_phone: str | None
+    requester_nip: str | None
+    assignee: str | None
+    repair_assignee: str | None
+    breaches: list[Step]
+    survey: SurveyAnswersView | None
+
+
+class SurveyState(TypedDict):
+    open: bool
+    submitted: bool
+    closes_at: IsoTime | None
+
+
+class TrackingView(TicketSummary, TicketDetail):
+    steps: list[StepView]
+    history: list[HistoryView]
+    survey: SurveyState
+
+
+class StaffTicket(TicketSummary, TicketDetail, StaffDetail):
+    pass
+
+
+class StaffTicketFull(StaffTicket):
+    steps: list[StepView]
+    history: list[HistoryView]
+
+
+class QueueRow(TicketSummary):
+    unit: str
+    location: str
+    holder: str | None
+    holder_name: str | None
+    late: bool
+    current_step: StepView | None
+    late_steps: list[Step]
 
 
 def iso(instant: datetime | None, zone: tzinfo) -> str | None:
     return None if instant is None else instant.astimezone(zone).isoformat(timespec="seconds")
 
 
-def steps_json(ticket: Ticket, now: datetime, calendar: WorkingCalendar, lang: str) -> list[dict]:
+def steps_json(
+    ticket: Ticket, now: datetime, calendar: WorkingCalendar, lang: str
+) -> list[StepView]:
     zone = calendar.zone
     late = ticket.late_steps(now)
-    rows = []
-    for record in ticket.steps_with_dispatch():
-        rows.append(
-            {
-                "step": record.step,
-                "label": label(STEPS, record.step, lang),
-                "standard_minutes": record.standard_minutes,
-                "started_at": iso(record.started_at, zone),
-                "due_at": iso(record.due_at, zone),
-                "done_at": iso(record.done_at, zone),
-                "on_hold": record.paused_since is not None,
-                "paused_minutes": round(record.paused_minutes, 1),
-                "elapsed_minutes": round(record.elapsed_minutes(calendar, now), 1),
-                "breached": record.step in late,
-            }
-        )
-    return rows
+    return [
+        {
+            "step": record.step,
+            "label": label(STEPS, record.step, lang),
+            "standard_minutes": record.standard_minutes,
+            "started_at": iso(record.started_at, zone),
+            "due_at": iso(record.due_at, zone),
+            "done_at": iso(record.done_at, zone),
+            "on_hold": record.paused_since is not None,
+            "paused_minutes": round(record.paused_minutes, 1),
+            "elapsed_minutes": round(record.elapsed_minutes(calendar, now), 1),
+            "breached": record.step in late,
+        }
+        for record in ticket.steps_with_dispatch()
+    ]
 
 
-def history_json(entries: list[HistoryEntry], zone: tzinfo, lang: str, staff: bool) -> list[dict]:
-    rows = []
+def history_json(
+    entries: list[HistoryEntry], zone: tzinfo, lang: str, staff: bool
+) -> list[HistoryView]:
+    rows: list[HistoryView] = []
     for entry in entries:
-        row = {
+        row: HistoryView = {
             "at": iso(entry.at, zone),
             "action": entry.action,
             "action_label": label(ACTIONS, entry.action, lang),
@@ -67,7 +193,7 @@ def history_note(entry: HistoryEntry, zone: tzinfo, lang: str) -> str:
     return render(Msg(key, entry.params), lang, zone)
 
 
-def ticket_summary(ticket: Ticket, zone: tzinfo, lang: str) -> dict:
+def ticket_summary(ticket: Ticket, zone: tzinfo, lang: str) -> TicketSummary:
     return {
         "number": ticket.number,
         "status": ticket.status,
@@ -82,10 +208,9 @@ def ticket_summary(ticket: Ticket, zone: tzinfo, lang: str) -> dict:
     }
 
 
-def ticket_detail(ticket: Ticket, zone: tzinfo, staff: bool) -> dict:
-    """The ticket's own words and the staff's notes."""
+def ticket_detail(ticket: Ticket, zone: tzinfo) -> TicketDetail:
     r = ticket.requester
-    detail = {
+    return {
         "description": ticket.description,
         "unit": r.unit,
         "location": r.location,
@@ -100,20 +225,31 @@ def ticket_detail(ticket: Ticket, zone: tzinfo, staff: bool) -> dict:
         "closed_at": iso(ticket.closed_at, zone),
         "version": ticket.version,
     }
-    if staff:
-        detail.update(
-            requester_email=r.email,
-            requester_phone=r.phone,
-            requester_nip=r.nip,
-            assignee=ticket.assignee,
-            repair_assignee=ticket.repair_assignee,
-            breaches=sorted(ticket.breaches),
-            survey=None
-            if ticket.survey is None
-            else {
-                "answers": ticket.survey.answers,
-                "suggestion": ticket.survey.suggestion,
-                "submitted_at": iso(ticket.survey.submitted_at, zone),
-            },
-        )
-    return detail
+
+
+def staff_detail(ticket: Ticket, zone: tzinfo) -> StaffDetail:
+    r = ticket.requester
+    survey = ticket.survey
+    return {
+        "requester_email": r.email,
+        "requester_phone": r.phone,
+        "requester_nip": r.nip,
+        "assignee": ticket.assignee,
+        "repair_assignee": ticket.repair_assignee,
+        "breaches": sorted(ticket.breaches),
+        "survey": None
+        if survey is None
+        else {
+            "answers": survey.answers,
+            "suggestion": survey.suggestion,
+            "submitted_at": iso(survey.submitted_at, zone),
+        },
+    }
+
+
+def staff_ticket(ticket: Ticket, zone: tzinfo, lang: str) -> StaffTicket:
+    return {
+        **ticket_summary(ticket, zone, lang),
+        **ticket_detail(ticket, zone),
+        **staff_detail(ticket, zone),
+    }

@@ -8,17 +8,18 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template, request
 
 from tiket.domain.errors import ValidationFailed
+from tiket.domain.model import Ticket
 from tiket.messages import ACTIONS, STATUS, label, render
-from tiket.services.views import ticket_detail, ticket_summary
+from tiket.services.views import StaffTicket, staff_ticket
 from tiket.web.errors import json_response
 from tiket.web.http import json_body, lang, services, wants_json
+from tiket.web.schemas import ActionDone, ActionView, Resent
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
 
 
-def _ticket_json(ticket, language: str) -> dict:
-    zone = services().calendar.zone
-    return {**ticket_summary(ticket, zone, language), **ticket_detail(ticket, zone, staff=True)}
+def _ticket_json(ticket: Ticket, language: str) -> StaffTicket:
+    return staff_ticket(ticket, services().calendar.zone, language)
 
 
 def _form() -> dict:
@@ -34,17 +35,15 @@ def show(token: str):
     g.ticket, g.action = view.ticket.number, view.claim.action
     language = lang()
     if wants_json():
-        return json_response(
-            {
-                "action": view.claim.action,
-                "action_label": label(ACTIONS, view.claim.action, language),
-                "ticket": _ticket_json(view.ticket, language),
-                "fields": list(view.fields),
-                "recipient": {"name": view.staff.name, "role": view.staff.role},
-                "expires_at": view.claim.expires_at.isoformat(),
-            },
-            200,
-        )
+        body: ActionView = {
+            "action": view.claim.action,
+            "action_label": label(ACTIONS, view.claim.action, language),
+            "ticket": _ticket_json(view.ticket, language),
+            "fields": list(view.fields),
+            "recipient": {"name": view.staff.name, "role": view.staff.role},
+            "expires_at": view.claim.expires_at.isoformat(),
+        }
+        return json_response(body, 200)
     return _page("action.html", view=view, token=token, errors={}, values={})
 
 
@@ -64,9 +63,12 @@ def perform(token: str):
     language = lang()
     next_urls = {action: s.links.action_url(tok) for action, tok in done.next_tokens.items()}
     if wants_json():
-        return json_response(
-            {"ok": True, "ticket": _ticket_json(done.ticket, language), "next": next_urls}, 200
-        )
+        result: ActionDone = {
+            "ok": True,
+            "ticket": _ticket_json(done.ticket, language),
+            "next": {str(action): url for action, url in next_urls.items()},
+        }
+        return json_response(result, 200)
     return _page(
         "action_done.html",
         done=done,
@@ -79,7 +81,8 @@ def perform(token: str):
 def resend(token: str):
     sent_to = services().actions.resend(token)
     if wants_json():
-        return json_response({"ok": True, "sent_to": sent_to}, 202)
+        resent: Resent = {"ok": True, "sent_to": sent_to}
+        return json_response(resent, 202)
     return _page("action_resent.html", 202, sent_to=sent_to)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, g, request
 
-from tiket.domain.vocabulary import STEP_ORDER, Status
+from tiket.domain.standards import TimeStandards
+from tiket.domain.vocabulary import STEP_ORDER, Status, Step
 from tiket.messages import CATEGORIES, SKM_QUESTIONS, SKM_UNSUR, STATUS, STEPS, label
 from tiket.services.forms import LIMITS
 from tiket.web.errors import json_response
 from tiket.web.http import client, json_body, lang, services
+from tiket.web.schemas import Options, StandardView, SurveyDone
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -24,38 +26,43 @@ def options():
     language = lang()
     settings = s.settings
     standards = settings.standards
-    response = json_response(
-        {
-            "unit_name": settings.unit_name,
-            "categories": [
-                {"code": code, "label": label(CATEGORIES, code, language)}
-                for code in settings.categories
-            ],
-            "standards": [
-                {**row, "label": label(STEPS, row["step"], language)} for row in standards.as_list()
-            ],
-            "steps": list(STEP_ORDER),
-            "statuses": [{"code": code, "label": label(STATUS, code, language)} for code in Status],
-            "office_hours": [
-                {"weekday": day, "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
-                for day, (start, end) in sorted(settings.office_hours.items())
-            ],
-            "timezone": settings.timezone,
-            "skm": [
-                {
-                    "code": code,
-                    "name": name,
-                    "question": SKM_QUESTIONS[code],
-                    "labels": list(labels),
-                }
-                for code, (name, labels) in SKM_UNSUR.items()
-            ],
-            "limits": LIMITS,
-        },
-        200,
-    )
+    body: Options = {
+        "unit_name": settings.unit_name,
+        "categories": [
+            {"code": code, "label": label(CATEGORIES, code, language)}
+            for code in settings.categories
+        ],
+        "standards": [_standard(step, standards, language) for step in STEP_ORDER],
+        "steps": list(STEP_ORDER),
+        "statuses": [{"code": code, "label": label(STATUS, code, language)} for code in Status],
+        "office_hours": [
+            {"weekday": day, "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
+            for day, (start, end) in sorted(settings.office_hours.items())
+        ],
+        "timezone": settings.timezone,
+        "skm": [
+            {
+                "code": code,
+                "name": name,
+                "question": SKM_QUESTIONS[code],
+                "labels": list(labels),
+            }
+            for code, (name, labels) in SKM_UNSUR.items()
+        ],
+        "limits": LIMITS,
+    }
+    response = json_response(body, 200)
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
+
+
+def _standard(step: Step, standards: TimeStandards, language: str) -> StandardView:
+    view: StandardView = {"step": step, "label": label(STEPS, step, language), "minutes": None}
+    if step == Step.HANDLE:  # no fixed standard: the estimate given, up to a cap
+        view["max_minutes"] = standards.handle_cap
+    else:
+        view["minutes"] = standards.minutes(step)
+    return view
 
 
 @bp.post("/tickets")
@@ -79,4 +86,5 @@ def track(token: str):
 def survey(token: str):
     ticket = services().tracking.submit_survey(token, json_body())
     g.ticket = ticket.number
-    return json_response({"number": ticket.number, "status": ticket.status}, 201)
+    done: SurveyDone = {"number": ticket.number, "status": ticket.status}
+    return json_response(done, 201)

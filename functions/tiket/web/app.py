@@ -37,7 +37,6 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
         JSON_SORT_KEYS=False,
     )
-    app.json.ensure_ascii = False
     app.extensions["tiket"] = services
 
     from tiket.web.actions import bp as actions_bp

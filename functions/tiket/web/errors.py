@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask, current_app, g, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 from tiket.adapters.observability import where
 from tiket.domain import errors as domain
@@ -53,7 +56,7 @@ def render_error(status: int, code: str, msg: Msg, fields=None, headers=None, **
     language = lang()
     message = render(msg, language)
     if wants_json():
-        body = {"error": code, "message": message}
+        body: dict[str, Any] = {"error": code, "message": message}
         if fields:
             body["fields"] = {name: render(m, language) for name, m in fields.items()}
         body.update(page)
@@ -68,7 +71,7 @@ def render_error(status: int, code: str, msg: Msg, fields=None, headers=None, **
     return response
 
 
-def json_response(body: dict, status: int):
+def json_response(body: Mapping[str, Any], status: int) -> Response:
     return current_app.response_class(
         json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json"
     )

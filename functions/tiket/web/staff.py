@@ -15,6 +15,7 @@ from tiket.domain.vocabulary import STAFF_ROLES, Role
 from tiket.messages import ROLES, label, t
 from tiket.web.errors import json_response
 from tiket.web.http import client, json_body, lang, services
+from tiket.web.schemas import Message, Queue, StaffMember
 
 bp = Blueprint("staff", __name__, url_prefix="/api")
 
@@ -40,7 +41,7 @@ def signed_in(*roles: str) -> Callable:
     return decorate
 
 
-def _staff_json(staff: Staff) -> dict:
+def _staff_json(staff: Staff) -> StaffMember:
     return {
         "email": staff.email,
         "name": staff.name,
@@ -54,7 +55,8 @@ def login():
     body = json_body()
     email = body.get("email") if isinstance(body, dict) else None
     services().auth.request_link(email, client())
-    return json_response({"message": t("auth.sent", lang())}, 202)
+    sent: Message = {"message": t("auth.sent", lang())}
+    return json_response(sent, 202)
 
 
 @bp.post("/auth/signin")
@@ -93,7 +95,8 @@ def queue():
         assignee=request.args.get("assignee") or None,
         late_only=request.args.get("late") in ("1", "true"),
     )
-    return json_response({"tickets": rows, "count": len(rows)}, 200)
+    body: Queue = {"tickets": rows, "count": len(rows)}
+    return json_response(body, 200)
 
 
 @bp.get("/staff/tickets/<number>")

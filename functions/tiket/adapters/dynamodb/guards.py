@@ -31,10 +31,10 @@ class DynamoRateCounter:
         try:
             item.update(
                 actions=[
-                    RateItem.count.add(1),
+                    RateItem.hits.add(1),
                     RateItem.ttl.set(window_start + window_seconds + 60),
                 ]
             )
         except UpdateError as error:
             raise wrap_error(error) from error
-        return int(item.count)
+        return int(item.hits)

@@ -105,7 +105,7 @@ class RequesterAttr(MapAttribute):
 
 
 class SurveyAttr(MapAttribute):
-    answers = MapAttribute()
+    answers: MapAttribute[str, Any] = MapAttribute()
     suggestion = UnicodeAttribute(null=True)
     submitted_at = UTCDateTimeAttribute()
 
@@ -114,7 +114,9 @@ class SurveyAttr(MapAttribute):
 
 
 class TicketItem(_Keys, Model):
-    Meta = TableMeta
+    class Meta(TableMeta):
+        pass
+
     due_pk = UnicodeAttribute(null=True)
     due_sk = UnicodeAttribute(null=True)
     list_pk = UnicodeAttribute(null=True)
@@ -159,7 +161,9 @@ class TicketItem(_Keys, Model):
 
 
 class HistoryItem(_Keys, Model):
-    Meta = TableMeta
+    class Meta(TableMeta):
+        pass
+
     at = UTCDateTimeAttribute()
     action = UnicodeAttribute()
     from_status = UnicodeAttribute(null=True)
@@ -175,7 +179,9 @@ class HistoryItem(_Keys, Model):
 class OnceItem(_Keys, Model):
     """Records that exist once: once-only markers, tracking tokens, sign-in links."""
 
-    Meta = TableMeta
+    class Meta(TableMeta):
+        pass
+
     number = UnicodeAttribute(null=True)
     email = UnicodeAttribute(null=True)
     at = UTCDateTimeAttribute(null=True)
@@ -184,12 +190,16 @@ class OnceItem(_Keys, Model):
 
 
 class CounterItem(_Keys, Model):
-    Meta = TableMeta
+    class Meta(TableMeta):
+        pass
+
     value = NumberAttribute(default=0)
 
 
 class IdempotencyItem(_Keys, Model):
-    Meta = TableMeta
+    class Meta(TableMeta):
+        pass
+
     body_hash = UnicodeAttribute()
     number = UnicodeAttribute()
     track_token = UnicodeAttribute()
@@ -197,7 +207,9 @@ class IdempotencyItem(_Keys, Model):
 
 
 class StaffItem(_Keys, Model):
-    Meta = TableMeta
+    class Meta(TableMeta):
+        pass
+
     list_pk = UnicodeAttribute(null=True)
     list_sk = UnicodeAttribute(null=True)
     list_index = _index("list", "list_pk", "list_sk")()
@@ -210,7 +222,9 @@ class StaffItem(_Keys, Model):
 
 
 class MailItem(_Keys, Model):
-    Meta = TableMeta
+    class Meta(TableMeta):
+        pass
+
     due_pk = UnicodeAttribute(null=True)
     due_sk = UnicodeAttribute(null=True)
     due_index = _index("due", "due_pk", "due_sk")()
@@ -232,8 +246,11 @@ class MailItem(_Keys, Model):
 
 
 class RateItem(_Keys, Model):
-    Meta = TableMeta
-    count = NumberAttribute(default=0)
+    class Meta(TableMeta):
+        pass
+
+    # ``count`` in the table; a Model already has a ``count`` method.
+    hits = NumberAttribute(default=0, attr_name="count")
     ttl = NumberAttribute()
 
 

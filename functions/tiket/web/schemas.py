@@ -1,0 +1,180 @@
+"""The shapes of the JSON the web layer answers, as ``TypedDict``s: the views build them (the
+type checker holds them to it) and the OpenAPI document takes its schemas from them, with
+the request bodies' pydantic models. Ticket views are in ``tiket.services.views``."""
+
+from __future__ import annotations
+
+from typing import (
+    Any,
+    Literal,
+    NotRequired,  # pydantic reads them on Python 3.11
+)
+
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict
+
+from tiket.domain.vocabulary import Action, Role, Status, Step
+from tiket.services.action_forms import ACTION_FORMS
+from tiket.services.forms import SurveyForm, TicketForm
+from tiket.services.intake import FiledView
+from tiket.services.views import (
+    IsoTime,
+    QueueRow,
+    StaffTicket,
+    StaffTicketFull,
+    TrackingView,
+)
+
+
+class ErrorBody(TypedDict):
+    error: str  # stable code for programs
+    message: str  # for people, in their language
+    fields: NotRequired[dict[str, str]]  # validation only: a message per field
+    current_status: NotRequired[Status]
+    status_label: NotRequired[str]
+
+
+class Health(TypedDict):
+    status: Literal["ok"]
+
+
+class Choice(TypedDict):
+    code: str
+    label: str
+
+
+class StandardView(TypedDict):
+    step: Step
+    label: str
+    minutes: int | None
+    max_minutes: NotRequired[int]  # handling: the cap of the estimate given at diagnosis
+
+
+class OfficeHours(TypedDict):
+    weekday: int
+    start: str
+    end: str
+
+
+class SkmQuestion(TypedDict):
+    code: str
+    name: str
+    question: str
+    labels: list[str]
+
+
+class Options(TypedDict):
+    unit_name: str
+    categories: list[Choice]
+    standards: list[StandardView]
+    steps: list[Step]
+    statuses: list[Choice]
+    office_hours: list[OfficeHours]
+    timezone: str
+    skm: list[SkmQuestion]
+    limits: dict[str, int]
+
+
+class SurveyDone(TypedDict):
+    number: str
+    status: Status
+
+
+class Recipient(TypedDict):
+    name: str
+    role: Role
+
+
+class ActionView(TypedDict):
+    action: Action
+    action_label: str
+    ticket: StaffTicket
+    fields: list[str]
+    recipient: Recipient
+    expires_at: IsoTime
+
+
+class ActionDone(TypedDict):
+    ok: Literal[True]
+    ticket: StaffTicket
+    next: dict[str, str]  # fresh links for what the actor may do next, by action
+
+
+class Resent(TypedDict):
+    ok: Literal[True]
+    sent_to: str
+
+
+class LoginRequest(TypedDict):
+    email: str
+
+
+class SigninRequest(TypedDict):
+    token: str
+
+
+class Message(TypedDict):
+    message: str
+
+
+class StaffMember(TypedDict):
+    email: str
+    name: str
+    role: Role
+    role_label: str
+
+
+class Queue(TypedDict):
+    tickets: list[QueueRow]
+    count: int
+
+
+RESPONSES: tuple[type, ...] = (
+    ErrorBody,
+    Health,
+    FiledView,
+    Options,
+    TrackingView,
+    SurveyDone,
+    ActionView,
+    ActionDone,
+    Resent,
+    Message,
+    StaffMember,
+    Queue,
+    StaffTicketFull,
+    LoginRequest,
+    SigninRequest,
+)
+REQUEST_MODELS = (TicketForm, SurveyForm)
+REF = "#/components/schemas/{model}"
+
+
+def component_schemas(handle_cap: int) -> dict[str, Any]:
+    """Every named schema of the document, nested ones included."""
+    schemas: dict[str, Any] = {}
+    for kind in (*RESPONSES, *REQUEST_MODELS):
+        schema = TypeAdapter(kind).json_schema(ref_template=REF)
+        schemas.update(schema.pop("$defs", {}))
+        schemas[kind.__name__] = schema
+    schemas["ActionForm"] = _action_form(handle_cap)
+    return schemas
+
+
+def _action_form(handle_cap: int) -> dict[str, Any]:
+    """The fields of every staff action in one body: each action reads its own."""
+    properties: dict[str, Any] = {}
+    for model in ACTION_FORMS.values():
+        properties.update(model.model_json_schema(ref_template=REF)["properties"])
+    properties["estimate_minutes"] = {
+        "anyOf": [
+            {"type": "integer", "minimum": 1, "maximum": handle_cap},
+            {"type": "string", "pattern": "^[0-9]{1,9}$"},
+        ]
+    }
+    return {
+        "type": "object",
+        "description": "The fields the link's action asks for (see the confirmation "
+        "page's `fields`); the rest are ignored.",
+        "properties": properties,
+    }
