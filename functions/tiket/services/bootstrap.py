@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
-from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from tiket import config
@@ -31,58 +30,13 @@ from tiket.services.intake import IntakeService
 from tiket.services.links import Links
 from tiket.services.mailer import Mailer
 from tiket.services.notifications import Notifier
-from tiket.services.ports import (
-    Clock,
-    IdempotencyKeys,
-    LoginLinks,
-    MailTransport,
-    Outbox,
-    RateCounter,
-    StaffDirectory,
-)
+from tiket.services.ports import Clock, MailTransport, Stores
 from tiket.services.ports import Metrics as MetricsPort
 from tiket.services.ratelimit import RateLimiter
 from tiket.services.reports import ReportService
 from tiket.services.sweep import SweepService
 from tiket.services.tracking import TrackingService
 from tiket.services.unit_of_work import TicketUnitOfWork
-
-
-class TicketBackend(Protocol):
-    """The ticket store: the ``TicketStore``, ``TicketQueries`` and ``TicketNumbers`` ports,
-    and the bulk load of imports."""
-
-    def get(self, number: str) -> Any: ...
-    def by_track_token(self, token: str) -> Any: ...
-    def history(self, number: str) -> Any: ...
-    def has_once(self, number: str, once: Any) -> bool: ...
-    def write(self, write: Any) -> None: ...
-    def write_many(self, writes: Any) -> int: ...
-    def open_tickets(self) -> Any: ...
-    def held_by(self, holder_key: str) -> Any: ...
-    def of_month(self, year: int, month: int) -> Any: ...
-    def due(self, now: Any, limit: int = 200) -> list[str]: ...
-    def next_number(self, year: int) -> int: ...
-
-
-class Stores(Protocol):
-    """Every store the services use: DynamoDB (``adapters.dynamodb.connect``) or in memory
-    (``adapters.memory.memory_stores``)."""
-
-    @property
-    def tickets(self) -> TicketBackend: ...
-    @property
-    def staff(self) -> StaffDirectory: ...
-    @property
-    def logins(self) -> LoginLinks: ...
-    @property
-    def outbox(self) -> Outbox: ...
-    @property
-    def idempotency(self) -> IdempotencyKeys: ...
-    @property
-    def rates(self) -> RateCounter: ...
-
-    def create_table(self) -> None: ...
 
 
 @dataclass

@@ -202,6 +202,30 @@ class Signer(Protocol):
         ...
 
 
+class TicketBackend(TicketStore, TicketQueries, TicketNumbers, Protocol):
+    """The ticket store as the adapters provide it: one object for all three ports."""
+
+
+class Stores(Protocol):
+    """Every store the services use: DynamoDB (``adapters.dynamodb.connect``) or in memory
+    (``adapters.memory.memory_stores``)."""
+
+    @property
+    def tickets(self) -> TicketBackend: ...
+    @property
+    def staff(self) -> StaffDirectory: ...
+    @property
+    def logins(self) -> LoginLinks: ...
+    @property
+    def outbox(self) -> Outbox: ...
+    @property
+    def idempotency(self) -> IdempotencyKeys: ...
+    @property
+    def rates(self) -> RateCounter: ...
+
+    def create_table(self) -> None: ...
+
+
 class Metrics(Protocol):
     def count(self, name: str, value: float = 1, **properties: Any) -> None: ...
 
