@@ -1,5 +1,9 @@
 # TIKet: the two commands of the README, and the tools behind them.
-PYTHON ?= python3.11
+# Any Python 3.11-3.13 found on the machine runs the local stack and the tests (pyenv shims
+# for versions not selected fail the check and are skipped). The Lambda package is compiled
+# by the runtime's own version (tools/pythons.py finds it).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3 $(wildcard $(HOME)/.pyenv/versions/3.1[123].*/bin/python3); do \
+	$$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null && { command -v $$p; break; }; done)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
@@ -8,6 +12,7 @@ STAGE  ?= dev
 .PHONY: run test lint format unit integration browser artifact package bench clean
 
 $(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11, 3.12 or 3.13 is needed (none found)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -33,9 +38,9 @@ format: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit
 
-## make package [STAGE=prod]: the Lambda zip in build/, its path and size printed (no AWS needed)
-package:
-	$(PYTHON) tools/package.py --stage $(STAGE)
+## make package [STAGE=prod] [ARCH=x86_64]: the Lambda zip in build/, path and size printed (no AWS)
+package: $(STAMP)
+	$(BIN)/python tools/package.py --stage $(STAGE) $(if $(ARCH),--arch $(ARCH))
 
 ## make artifact: build the package and run it as Lambda would (tests/artifact)
 artifact: $(STAMP)
