@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 STAGE  ?= dev
 
-.PHONY: run test lint format unit integration browser artifact package bench clean
+.PHONY: run test lint format unit integration browser artifact package deploy destroy rollback bench clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11, 3.12 or 3.13 is needed (none found)"; exit 1; }
@@ -41,6 +41,18 @@ unit: $(STAMP)
 ## make package [STAGE=prod] [ARCH=x86_64]: the Lambda zip in build/, path and size printed (no AWS)
 package: $(STAMP)
 	$(BIN)/python tools/package.py --stage $(STAGE) $(if $(ARCH),--arch $(ARCH))
+
+## make deploy STAGE=prod: everything, from stages/$(STAGE).json (docs/deploy.md); run it again: no change
+deploy: $(STAMP)
+	$(BIN)/python -m tools.deploy deploy $(STAGE)
+
+## make destroy STAGE=scratch [DELETE_DATA=1]: remove a scratch stage (its data stays unless asked)
+destroy: $(STAMP)
+	$(BIN)/python -m tools.deploy destroy $(STAGE) $(if $(DELETE_DATA),--delete-data)
+
+## make rollback STAGE=prod: back to the previous release (code; configuration as deployed)
+rollback: $(STAMP)
+	$(BIN)/python -m tools.deploy rollback $(STAGE)
 
 ## make artifact: build the package and run it as Lambda would (tests/artifact)
 artifact: $(STAMP)

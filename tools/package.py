@@ -156,7 +156,13 @@ def pip_install(tree: Path, arch: str, version: str, packages: list[str], deps: 
     platforms = [flag for p in PLATFORMS[arch] for flag in ("--platform", p)]
     command = [sys.executable, "-m", "pip", "install", "--quiet", "--target", tree]
     command += ["--implementation", "cp", "--python-version", version, *platforms]
-    command += ["--only-binary", ":all:", "--no-compile", "--upgrade", "--disable-pip-version-check"]
+    command += [
+        "--only-binary",
+        ":all:",
+        "--no-compile",
+        "--upgrade",
+        "--disable-pip-version-check",
+    ]
     run([*command, *([] if deps else ["--no-deps"]), *packages])
 
 

@@ -1,6 +1,9 @@
 """The ``tiket`` command: the local stack, the sweep, staff and the table, for operators.
 
 Against AWS it uses the same settings as Lambda (``TIKET_TABLE``, ``AWS_REGION``, ...).
+Staff and table commands need only the table: no signing key, no mail transport, so an
+operator (or ``make deploy``, for the first administrator) can run them with just
+``TIKET_TABLE`` and credentials.
 """
 
 from __future__ import annotations
@@ -28,6 +31,21 @@ def _services(at: str | None = None):
             raise SystemExit("--at needs a time with its offset, e.g. 2026-11-30T07:40:00+07:00")
         clock = FixedClock(instant)
     return build_services(settings, clock=clock)
+
+
+def _store():
+    from tiket.adapters.store import Store
+
+    settings = config.from_env()
+    return Store(settings.table, settings.dynamodb_endpoint, settings.region)
+
+
+def add_staff(store, member: Staff) -> bool:
+    """Add or update a member; False (and no write) when the record is already so."""
+    if store.get_staff(member.email) == member:
+        return False
+    store.put_staff(member)
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,24 +77,27 @@ def main(argv: list[str] | None = None) -> int:
 
         run_local(args.port)
         return 0
-    services = _services(getattr(args, "at", None))
     if args.command == "sweep":
+        services = _services(args.at)
         print(json.dumps(services.sweep.run().as_json(), indent=2))
-    elif args.command == "create-table":
-        services.store.create_table()
-        print(f"table {services.settings.table} ready")
+        return 0
+    store = _store()
+    if args.command == "create-table":
+        store.create_table()
+        print(f"table {store.table} ready")
     elif args.staff_command == "add":
-        services.store.put_staff(Staff(args.email.strip().lower(), args.name, args.role))
-        print(f"{args.email} is {args.role}")
+        member = Staff(args.email.strip().lower(), args.name.strip(), args.role)
+        changed = add_staff(store, member)
+        print(f"{member.email} is {member.role}" + ("" if changed else " (unchanged)"))
     elif args.staff_command == "deactivate":
-        member = services.store.get_staff(args.email.strip().lower())
+        member = store.get_staff(args.email.strip().lower())
         if member is None:
             print(f"no staff member {args.email}", file=sys.stderr)
             return 1
-        services.store.put_staff(Staff(member.email, member.name, member.role, active=False))
+        store.put_staff(Staff(member.email, member.name, member.role, active=False))
         print(f"{member.email} deactivated")
     elif args.staff_command == "list":
-        for member in services.store.staff_with_role(args.role):
+        for member in store.staff_with_role(args.role):
             print(f"{member.email}\t{member.name}")
     return 0
 
