@@ -29,18 +29,24 @@ def _put(name: str, value: str) -> None:
 @pytest.fixture
 def ssm_calls(monkeypatch):
     calls: list[tuple[str, list[str]]] = []
-    real = secrets.boto3.client
+    real = secrets.get_session
 
-    def client(service, **kwargs):
-        made = real(service, **kwargs)
+    def session():
+        made_session = real()
+        create = made_session.create_client
 
-        def record(params, **_):
-            calls.append(("GetParameters", list(params.get("Names", []))))
+        def create_client(service, **kwargs):
+            made = create(service, **kwargs)
+            made.meta.events.register("provide-client-params.ssm.GetParameters", record)
+            return made
 
-        made.meta.events.register("provide-client-params.ssm.GetParameters", record)
-        return made
+        made_session.create_client = create_client
+        return made_session
 
-    monkeypatch.setattr(secrets.boto3, "client", client)
+    def record(params, **_):
+        calls.append(("GetParameters", list(params.get("Names", []))))
+
+    monkeypatch.setattr(secrets, "get_session", session)
     return calls
 
 
