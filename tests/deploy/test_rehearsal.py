@@ -101,6 +101,7 @@ class Rehearsal:
         self.calls = calls
         self.stage_file = work / f"{STAGE}.json"
         self.stage_file.write_text(json.dumps(STAGE_FILE))
+        self.recording = False
 
     def client(self, service: str, region: str = REGION):
         return boto3.client(service, region_name=region, endpoint_url=self.endpoint)
@@ -110,7 +111,11 @@ class Rehearsal:
         report.unlink(missing_ok=True)
         argv = [command, STAGE, "--stage-file", str(self.stage_file)]
         argv += ["--emulated-types", ",".join(unsupported()), "--report", str(report), *extra]
-        assert deploy_main(argv) == 0
+        self.recording = True
+        try:
+            assert deploy_main(argv) == 0
+        finally:
+            self.recording = False
         return json.loads(report.read_text()) if report.exists() else {}
 
     def function(self) -> dict:
@@ -131,15 +136,18 @@ def rehearsal(tmp_path_factory, zip_path):
     host, port = server.get_host_and_port()
     calls: list[tuple[str, str]] = []
     real = BaseClient._make_api_call
+    rehearsal: Rehearsal | None = None
 
     def recording(self, operation, params):
-        calls.append((self.meta.service_model.service_name, operation))
+        if rehearsal and rehearsal.recording:  # what tools.deploy calls, not the test
+            calls.append((self.meta.service_model.service_name, operation))
         return real(self, operation, params)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("AWS_ENDPOINT_URL", f"http://{host}:{port}")
         patch.setattr(BaseClient, "_make_api_call", recording)
-        yield Rehearsal(f"http://{host}:{port}", tmp_path_factory.mktemp("rehearsal"), calls)
+        rehearsal = Rehearsal(f"http://{host}:{port}", tmp_path_factory.mktemp("rehearsal"), calls)
+        yield rehearsal
     server.stop()
 
 
@@ -295,6 +303,36 @@ def test_an_update_keeps_a_paused_sweep_paused_and_a_rollback_returns(
     events.enable_rule(Name=rule)
     rehearsal.run("rollback")
     assert rehearsal.function()["CodeSha256"] == original
+
+
+# IAM prefixes of the services tools.deploy (and Zappa within it) calls.
+IAM_PREFIX = {"sesv2": "ses"}
+
+
+def allowed(action: str, policy: dict) -> bool:
+    import fnmatch
+
+    return any(
+        fnmatch.fnmatchcase(action, pattern)
+        for statement in policy["Statement"]
+        for pattern in statement["Action"]
+    )
+
+
+def test_the_deployer_policy_allows_every_call_the_deploy_makes(rehearsal, second):
+    policy = json.loads((ROOT / "infra" / "deployer-policy.json").read_text())
+    assert rehearsal.calls
+    missing = set()
+    for service, operation in set(rehearsal.calls):
+        prefix = IAM_PREFIX.get(service, service)
+        if service == "apigateway":  # IAM authorises API Gateway by HTTP method
+            wanted = [f"apigateway:{m}" for m in ("GET", "POST", "PUT", "PATCH", "DELETE")]
+            ok = any(allowed(a, policy) for a in wanted)
+        else:
+            ok = allowed(f"{prefix}:{operation}", policy) or allowed(f"{prefix}:*", policy)
+        if not ok:
+            missing.add(f"{prefix}:{operation}")
+    assert not missing
 
 
 def test_destroy_keeps_the_data(rehearsal, second, tmp_path):
