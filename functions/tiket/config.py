@@ -2,7 +2,8 @@
 
 Every knob of the product lives here: table and endpoints, public URL, mail sender, CORS
 origins, signing keys, categories, time standards, office hours, survey timing, limits.
-Lambda gets them from ``zappa_settings.json``; the local stack from ``tiket.local``.
+Lambda gets them as environment variables that ``make deploy`` generates from the stage
+file (docs/deploy.md); the local stack from ``tiket.local``.
 """
 
 from __future__ import annotations

@@ -148,6 +148,7 @@ class Deployment:
             "OriginSecret": origin_secret,
             "FilesRetentionDays": str(s.files_retention_days),
             "InboundBucketName": inbound.get("InboundBucketName", ""),
+            "RestoredTableName": s.restored_table,
         }
         return self.stack("tiket.yaml", "infra", params).outputs
 

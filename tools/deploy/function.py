@@ -63,7 +63,7 @@ def lambda_environment(stage: Stage, infra: dict[str, str], inbound: dict[str, s
     env = {
         "TIKET_ENV": "production",
         "TIKET_STAGE": stage.stage,
-        "TIKET_TABLE": infra["TableName"],
+        "TIKET_TABLE": stage.restored_table or infra["TableName"],
         "TIKET_PUBLIC_URL": public_url,
         "TIKET_ALLOWED_ORIGINS": public_url,
         "TIKET_MAIL_SENDER": stage.sender,

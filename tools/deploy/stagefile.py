@@ -24,6 +24,7 @@ ACCOUNT = re.compile(r"^\d{12}$")
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 CERTIFICATE = re.compile(r"^arn:aws:acm:us-east-1:\d{12}:certificate/[0-9a-f-]+$")
 ENV_NAME = re.compile(r"^TIKET_[A-Z0-9_]+$")
+TABLE = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 # Set by the deploy from the stage file and the stacks; not overridable by "settings".
 MANAGED = {
     "TIKET_ENV", "TIKET_STAGE", "TIKET_TABLE", "TIKET_PUBLIC_URL", "TIKET_MAIL_SENDER",
@@ -62,6 +63,8 @@ class Stage:
     reply_domain: str = ""
     inbound_region: str = ""
     files_retention_days: int = 365
+    # Only while the function runs on a table restored from a backup (runbook, Restore).
+    restored_table: str = ""
     settings: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -159,6 +162,7 @@ def parse(data: dict[str, Any]) -> Stage:
         reply_domain=reply_domain,
         inbound_region=inbound_region,
         files_retention_days=retention,
+        restored_table=_optional(data, "restored_table", TABLE),
         settings=dict(settings),
     )
 
