@@ -140,7 +140,6 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         "TIKET_SES_CONFIGURATION_SET": "ses_configuration_set",
         "TIKET_MAIL_TRANSPORT": "mail_transport",
         "TIKET_SIGNING_KEYS_PARAM": "signing_keys_param",
-        "TIKET_ORIGIN_SECRET_PARAM": "origin_secret_param",
         "TIKET_FILES_BUCKET": "files_bucket",
         "TIKET_EXPORTS_BUCKET": "exports_bucket",
         "TIKET_REPLY_DOMAIN": "reply_domain",
@@ -152,8 +151,11 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
     for var, attr in simple.items():
         if get(var):
             changes[attr] = get(var)
-    if get("TIKET_ORIGIN_SECRET"):  # apart from the names above: bandit reads it as a password
+    # Apart from the names above: bandit reads them as passwords.
+    if get("TIKET_ORIGIN_SECRET"):
         changes["origin_secret"] = get("TIKET_ORIGIN_SECRET")
+    if get("TIKET_ORIGIN_SECRET_PARAM"):
+        changes["origin_secret_param"] = get("TIKET_ORIGIN_SECRET_PARAM")
     region = get("TIKET_REGION") or get("AWS_REGION") or get("AWS_DEFAULT_REGION")
     if region:
         changes["region"] = region
