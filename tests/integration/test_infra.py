@@ -428,3 +428,9 @@ def test_inbound_forwarder_code_compiles(inbound: dict) -> None:
     code = inbound["Resources"]["Forwarder"]["Properties"]["Code"]["ZipFile"]
     compile(code, "index.py", "exec")
     assert 'InvocationType="Event"' in code
+
+
+@pytest.mark.parametrize("template", [MAIN, OPS, EDGE, INBOUND], ids=lambda p: p.name)
+def test_templates_fit_in_a_cloudformation_request(template: Path) -> None:
+    # tools/deploy sends each as TemplateBody, which CloudFormation caps at 51,200 bytes.
+    assert len(template.read_bytes()) < 51_200

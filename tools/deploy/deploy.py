@@ -125,12 +125,11 @@ class Deployment:
         return parameters.newest(ssm, self.stage.origin_secret_param)
 
     def edge(self, distribution: str) -> dict[str, str]:
-        if not self.stage.waf:
-            return {}
         params = {
             "Stage": self.stage.stage,
             "AlarmEmail": self.stage.alarm_email,
             "DistributionId": distribution,
+            "EnableWaf": str(self.stage.waf).lower(),
         }
         return self.stack("edge.yaml", "edge", params, EDGE_REGION).outputs
 

@@ -191,7 +191,8 @@ def release(
         with _quiet_zappa(SETTINGS_DIR / stage.stage):
             cli.deploy(source)
         return "created"
-    if current["CodeSha256"] == build.code_sha and _configuration_matches(current, cli, env):
+    same = current["CodeSha256"] == build.code_sha and _configuration_matches(current, cli, env)
+    if same and _wired(session, stage):
         return "unchanged"
     update(session, stage, cli, source)
     return "updated"
@@ -210,6 +211,16 @@ def update(session, stage: Stage, cli, source: str) -> None:
         cli.update(source)
     if paused:
         events.disable_rule(Name=rule)
+
+
+def _wired(session, stage: Stage) -> bool:
+    """The schedule and the API are there (someone may have deleted one by hand)."""
+    events = session.client("events", region_name=stage.region)
+    try:
+        events.describe_rule(Name=sweep_rule(stage))
+    except events.exceptions.ResourceNotFoundException:
+        return False
+    return api_id(session, stage) is not None
 
 
 def sweep_rule(stage: Stage) -> str:
