@@ -67,14 +67,14 @@ EMULATED = {
     "AWS::CloudWatch::Alarm": "test_infra_ops.py::test_alarms_*",
     "AWS::Logs::MetricFilter": "test_infra_ops.py::test_sweep_metric_filters_match_the_sweep_line",
     "AWS::Logs::QueryDefinition": "test_infra_ops.py::test_saved_queries_*",
-    "AWS::S3::BucketPolicy": "test_infra.py::test_buckets_*",
+    "AWS::S3::BucketPolicy": "test_infra_storage.py::test_buckets_*",
     "AWS::SES::ConfigurationSet": "cfn-lint; created below as the app needs it",
     "AWS::SES::ConfigurationSetEventDestination": "cfn-lint",
     "AWS::SES::EmailIdentity": "cfn-lint; verified below (a person's DNS step)",
-    "AWS::SES::ReceiptRule": "test_infra.py::test_inbound_*",
-    "AWS::SES::ReceiptRuleSet": "test_infra.py::test_inbound_*",
+    "AWS::SES::ReceiptRule": "test_infra_storage.py::test_inbound_*",
+    "AWS::SES::ReceiptRuleSet": "test_infra_storage.py::test_inbound_*",
     "AWS::SNS::TopicPolicy": "cfn-lint",
-    "AWS::WAFv2::LoggingConfiguration": "test_infra.py::test_waf_*",
+    "AWS::WAFv2::LoggingConfiguration": "test_infra_storage.py::test_waf_logs_*",
     "AWS::WAFv2::WebACL": "test_infra.py::test_waf_*",
 }
 SIGNIN_LINK = re.compile(r"/staff/signin\.html#([A-Za-z0-9_.\-]+)")
