@@ -57,7 +57,7 @@ STAGE_FILE = {
 }
 # What moto's CloudFormation cannot create, and where each is checked instead.
 EMULATED = {
-    "AWS::ApiGateway::Account": "test_infra_ops.py (access logs role)",
+    "AWS::ApiGateway::Account": "test_infra_ops.py::test_access_logs_role_is_api_gateways",
     "AWS::Backup::BackupPlan": "test_infra_ops.py::test_backup_plan",
     "AWS::Backup::BackupSelection": "test_infra_ops.py::test_backup_plan",
     "AWS::Backup::BackupVault": "test_infra_ops.py::test_backup_plan",

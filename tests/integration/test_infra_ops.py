@@ -247,3 +247,15 @@ def test_dashboard_body_is_json_for_every_condition(ops):
         widgets = json.loads(text)["widgets"]
         titles = {w["properties"]["title"] for w in widgets}
         assert {"Tickets and SOP breaches", "Emails sent and failed", "Errors"} <= titles
+
+
+def test_access_logs_role_is_api_gateways(ops):
+    account = resources(ops, "AWS::ApiGateway::Account")["ApiGatewayAccount"]
+    assert account["CloudWatchRoleArn"] == {"Fn::GetAtt": ["ApiGatewayLogsRole", "Arn"]}
+    role = resources(ops, "AWS::IAM::Role")["ApiGatewayLogsRole"]
+    (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "apigateway.amazonaws.com"}
+    (policy,) = role["ManagedPolicyArns"]
+    assert policy["Fn::Sub"].endswith("AmazonAPIGatewayPushToCloudWatchLogs")
+    group = resources(ops, "AWS::Logs::LogGroup")["ApiAccessLogGroup"]
+    assert group["LogGroupName"]["Fn::Sub"] == "/aws/apigateway/tiket-${Stage}-access"
