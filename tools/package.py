@@ -1,19 +1,22 @@
-"""Build the Lambda package of one Zappa stage: ``python3.11 tools/package.py [--stage dev]``.
+"""Build the Lambda package of one stage: ``make package [STAGE=dev] [ARCH=arm64|x86_64]``.
 
-Zappa zips the virtualenv it runs from, so it gets a clean one: ``build/venv`` holds the
-runtime dependencies (``pip install .``, no dev extras) and Zappa. After ``zappa package``
-(offline, dummy credentials) the zip is rewritten:
+The zip is assembled the way ``zappa package`` lays it out, without Zappa zipping a
+virtualenv, so it can be built for either Lambda architecture on any Linux or macOS host:
 
-- distributions only Zappa's command line needs (troposphere, pip, setuptools, ...) are
-  dropped; the handler needs only the ``zappa`` package itself and ``durationpy``;
-- bytecode is compiled for the runtime with unchecked-hash invalidation. Zappa ships pip's
-  timestamp-checked ``.pyc`` files, which never match the sources' zip dates, so every cold
-  start would recompile every module in memory (``/var/task`` is read-only);
-- entries are sorted with fixed dates and modes.
+- pip installs the runtime dependencies of ``pyproject.toml`` for the Lambda platform
+  (``--platform manylinux…_<arch> --python-version <runtime> --only-binary :all:``),
+  plus the ``zappa`` package itself (its handler serves the events ``tiket.handler``
+  hands on) without the command line's requirements;
+- what the runtime provides (boto3 and the libraries only it uses) is left out, and so are
+  the local stack's modules, libraries' tests and the ``holidays`` data of other countries;
+- ``zappa_settings.py`` is written by Zappa's own code from the generated stage settings;
+- every module is compiled to bytecode by the runtime's Python with unchecked-hash
+  invalidation (``/var/task`` is read-only: without it every cold start recompiles);
+- entries are sorted, with fixed dates and modes.
 
-The result is ``build/tiket-<stage>.zip``; its path and size are printed. When the zip is
-newer than every input, nothing is rebuilt. Linux x86_64 only: pip picks the compiled wheels
-for the machine it runs on, and Lambda runs ``manylinux`` x86_64.
+The result is ``build/tiket-<stage>-<arch>.zip``; its path and size are printed. The build
+is skipped when the inputs (sources, dependencies, settings, this tool, the interpreter)
+hash the same as for the zip on disk.
 """
 
 from __future__ import annotations
@@ -23,8 +26,6 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import os
-import platform
 import re
 import shutil
 import subprocess
@@ -36,36 +37,38 @@ from collections.abc import Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
 
+if __package__ in (None, ""):  # `python tools/package.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tools import pythons, zappa_config
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
-VENV = BUILD / "venv"
-STAMP = VENV / ".tiket-build-stamp"
-SETTINGS = ROOT / "zappa_settings.json"
-# What Zappa's handler imports at run time besides tiket's own dependencies: the zappa
-# package itself and durationpy (zappa.utilities); not their requirements, which serve the
-# command line (boto3 and werkzeug, the two the handler uses, are there anyway).
-HANDLER_NEEDS = ("zappa", "durationpy")
-# ZIP epoch: the zip stays byte-stable for unchanged sources except Zappa's package_info.json.
+SOURCE = ROOT / "functions" / "tiket"
+# Provided by every Lambda Python runtime, kept consistent and patched by AWS. TIKet uses
+# only long-standing calls (DynamoDB through PynamoDB, SES v2, SSM, S3), so any runtime
+# version serves it. python-dateutil and six stay in the zip: holidays needs them too.
+RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "urllib3")
+# The local stack only (PRODUCT.md §8); the app registers dev routes only when enabled.
+LOCAL_ONLY = ("local.py", "local_moto.py", "web/dev.py", "web/templates/dev_mail.html")
+# The country whose calendar TIKet uses (domain/calendar.py); every other one is dropped.
+HOLIDAYS_COUNTRY = ("indonesia", "Indonesia, ID, IDN", "ID")
+PLATFORMS = {
+    # Lambda's Python 3.12+ runtimes run Amazon Linux 2023 (glibc 2.34).
+    "x86_64": ("manylinux2014_x86_64", "manylinux_2_28_x86_64", "manylinux_2_34_x86_64"),
+    "arm64": ("manylinux2014_aarch64", "manylinux_2_28_aarch64", "manylinux_2_34_aarch64"),
+}
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 # World-readable, as Zappa makes them: Lambda runs the code as another user than the owner.
 ZIP_MODE = 0o100755 << 16
 
 
-def stage_settings(stage: str, path: Path = SETTINGS) -> dict:
-    """The stage's settings with ``extends`` applied, as Zappa reads them."""
-    config = dict(json.loads(path.read_text())[stage])
-    if "extends" in config:
-        config = {**stage_settings(config["extends"], path), **config}
-    return config
+def zip_path(stage: str, arch: str) -> Path:
+    return BUILD / f"tiket-{stage}-{arch}.zip"
 
 
-def zip_path(stage: str) -> Path:
-    return BUILD / f"tiket-{stage}.zip"
-
-
-def site_packages(venv: Path = VENV) -> Path:
-    (site,) = (venv / "lib").glob("python3.*/site-packages")
-    return site
+def runtime_version(settings: dict | None = None) -> str:
+    return (settings or zappa_config.common())["runtime"].removeprefix("python")
 
 
 def _key(name: str) -> str:
@@ -76,9 +79,13 @@ def distributions(site: Path) -> dict[str, metadata.Distribution]:
     return {_key(d.metadata["Name"]): d for d in metadata.distributions(path=[str(site)])}
 
 
+def top_levels(dist: metadata.Distribution) -> set[str]:
+    """The names a distribution puts at the top of site-packages, from its RECORD."""
+    return {f.parts[0] for f in dist.files or () if f.parts and f.parts[0] != ".."}
+
+
 def closure(site: Path, names: Iterable[str]) -> set[str]:
-    """Distributions ``names`` need, recursively; extras' requirements are left out and
-    other markers kept (keeping too much is the safe side)."""
+    """Distributions ``names`` need, recursively (extras' requirements left out)."""
     installed = distributions(site)
     needed: set[str] = set()
     todo = [_key(n) for n in names]
@@ -94,25 +101,14 @@ def closure(site: Path, names: Iterable[str]) -> set[str]:
     return needed
 
 
-def top_levels(dist: metadata.Distribution) -> set[str]:
-    """The names a distribution puts at the top of site-packages (packages, modules,
-    its .dist-info, .pth files), from its RECORD."""
-    return {f.parts[0] for f in dist.files or () if f.parts and f.parts[0] != ".."}
-
-
-def tooling_names(site: Path, app: str = "tiket") -> set[str]:
-    """Top-level names of every installed distribution the function does not need."""
-    keep = closure(site, [app]) | {_key(name) for name in HANDLER_NEEDS}
-    kept: set[str] = set()
-    dropped: set[str] = set()
-    for name, dist in distributions(site).items():
-        (kept if name in keep else dropped).update(top_levels(dist))
-    return dropped - kept
+def site_packages(venv: Path) -> Path:
+    (site,) = (venv / "lib").glob("python3.*/site-packages")
+    return site
 
 
 def runtime_sdk(site: Path, task: Path, folder: Path) -> Path:
-    """Stand in for what the Lambda runtime provides outside the zip: boto3 and those of
-    its dependencies the package at ``task`` leaves out, linked from ``site``."""
+    """Stand in for what the Lambda runtime provides outside the zip: boto3 and the
+    libraries the package at ``task`` leaves out, linked from ``site``."""
     dists = distributions(site)
     folder.mkdir(parents=True, exist_ok=True)
     for name in closure(site, ["boto3"]):
@@ -122,34 +118,9 @@ def runtime_sdk(site: Path, task: Path, folder: Path) -> Path:
     return folder
 
 
-def _inputs() -> Iterator[Path]:
-    yield from (ROOT / "pyproject.toml", SETTINGS, Path(__file__).resolve())
-    for path in (ROOT / "functions" / "tiket").rglob("*"):
-        if path.is_file() and "__pycache__" not in path.parts:
-            yield path
-
-
-def _stamp(python: str) -> str:
-    version = subprocess.run(  # noqa: S603 - this repo's interpreter and a fixed command
-        [python, "-c", "import sys; print(sys.version)"], check=True, capture_output=True, text=True
-    ).stdout
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + version.encode())
-    return digest.hexdigest()
-
-
-def is_fresh(stage: str, python: str) -> bool:
-    target = zip_path(stage)
-    if not target.exists() or not STAMP.exists() or STAMP.read_text() != _stamp(python):
-        return False
-    built = target.stat().st_mtime
-    return all(path.stat().st_mtime < built for path in _inputs())
-
-
-def run(command: list, **kwargs) -> None:
-    result = subprocess.run(command, capture_output=True, text=True, **kwargs)  # noqa: S603
-    if result.returncode:
-        sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit(f"failed: {' '.join(map(str, command))}")
+def requirements() -> list[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return list(project["dependencies"])
 
 
 def zappa_requirement() -> str:
@@ -157,93 +128,141 @@ def zappa_requirement() -> str:
     return next(r for r in project["optional-dependencies"]["dev"] if _key(r).startswith("zappa"))
 
 
-def _stage_source(target: Path) -> Path:
-    """A clean copy of the project to install from: pip builds in the source tree, and a
-    stale build/lib there would ship modules that no longer exist."""
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
-    shutil.copytree(ROOT / "functions" / "tiket", target / "functions" / "tiket", ignore=ignore)
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(ROOT / name, target / name)
-    return target
+def run(command: list, **kwargs) -> str:
+    result = subprocess.run(command, capture_output=True, text=True, **kwargs)  # noqa: S603
+    if result.returncode:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"failed: {' '.join(map(str, command))}")
+    return result.stdout
 
 
-def prepare_venv(python: str) -> None:
-    """build/venv with the runtime dependencies and Zappa; rebuilt when pyproject.toml or
-    the interpreter changes, otherwise only tiket itself is reinstalled."""
-    stamp = _stamp(python)
-    with tempfile.TemporaryDirectory(prefix="tiket-src-") as tmp:
-        source = _stage_source(Path(tmp))
-        pip = [VENV / "bin" / "python", "-m", "pip", "install", "--quiet"]
-        if STAMP.exists() and STAMP.read_text() == stamp:
-            run([*pip, "--no-deps", "--force-reinstall", source])
-            return
-        shutil.rmtree(VENV, ignore_errors=True)
-        run([python, "-m", "venv", VENV])
-        run([*pip, source, zappa_requirement()])
-    STAMP.write_text(stamp)
+def _inputs_digest(stage: str, arch: str, python: str) -> str:
+    digest = hashlib.sha256(f"{stage}\0{arch}\0".encode())
+    digest.update(run([python, "-c", "import sys; print(sys.version)"]).encode())
+    tools = ROOT / "tools"
+    fixed = [
+        ROOT / "pyproject.toml",
+        zappa_config.COMMON_FILE,
+        tools / "package.py",
+        tools / "zappa_config.py",
+    ]
+    sources = sorted(p for p in SOURCE.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in fixed + sources:
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
-def run_zappa(stage: str, raw: Path, venv: Path = VENV, project: Path = ROOT) -> None:
-    """``zappa package`` of ``project`` (its zappa_settings.json) from ``venv``."""
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
-        "VIRTUAL_ENV": str(venv),
-        "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
-        # `zappa package` makes no AWS call; boto3 still wants a region and credentials.
-        "AWS_ACCESS_KEY_ID": "packaging",
-        "AWS_SECRET_ACCESS_KEY": "packaging",
-        "AWS_DEFAULT_REGION": stage_settings(stage, project / SETTINGS.name)["aws_region"],
-    }
-    run([venv / "bin" / "zappa", "package", stage, "--output", raw], cwd=project, env=env)
+def pip_install(tree: Path, arch: str, version: str, packages: list[str], deps: bool) -> None:
+    platforms = [flag for p in PLATFORMS[arch] for flag in ("--platform", p)]
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--target", tree]
+    command += ["--implementation", "cp", "--python-version", version, *platforms]
+    command += [
+        "--only-binary",
+        ":all:",
+        "--no-compile",
+        "--upgrade",
+        "--disable-pip-version-check",
+    ]
+    run([*command, *([] if deps else ["--no-deps"]), *packages])
 
 
-def rewrite(
-    raw: Path, target: Path, drop: set[str], python: Path = VENV / "bin" / "python"
-) -> None:
-    """Unpack without tooling and stale bytecode, compile for the runtime, zip again."""
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+def trim(tree: Path) -> None:
+    """Leave out what the function never imports."""
+    dists = distributions(tree)
+    for name in RUNTIME_PROVIDED:
+        if _key(name) in dists:
+            for top in top_levels(dists[_key(name)]):
+                _remove(tree / top)
+    _remove(tree / "bin")
+    # Libraries' own test suites (pygal ships one) and type stubs.
+    for folder in [p for p in tree.glob("*/test*") if p.is_dir() and p.name in ("test", "tests")]:
+        _remove(folder)
+    trim_holidays(tree / "holidays")
+
+
+def trim_holidays(package: Path) -> None:
+    """Only Indonesia's calendar: ``holidays.countries`` imports every country (about 250
+    modules) the first time one is used, and the locale folders hold every country's
+    translations. The registry of the rest stays (lazy, never imported)."""
+    module, names, code = HOLIDAYS_COUNTRY
+    countries = package / "countries"
+    for path in countries.glob("*.py"):
+        if path.name not in ("__init__.py", f"{module}.py"):
+            path.unlink()
+    header = "# Trimmed by tools/package.py: TIKet uses only this country.\n"
+    (countries / "__init__.py").write_text(
+        f"{header}from holidays.countries.{module} import {names}\n"
+    )
+    for path in (package / "financial").glob("*.py"):
+        if path.name != "__init__.py":
+            path.unlink()
+    (package / "financial" / "__init__.py").write_text(header)
+    for path in (package / "locale").rglob("*.mo"):
+        if path.stem != code:
+            path.unlink()
+    for path in (package / "locale").rglob("*.po"):
+        path.unlink()
+
+
+def copy_app(tree: Path) -> None:
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(SOURCE, tree / "tiket", ignore=ignore)
+    for relative in LOCAL_ONLY:
+        _remove(tree / "tiket" / relative)
+
+
+def compile_tree(tree: Path, python: str) -> None:
+    # -s/-p: tracebacks name /var/task, where Lambda unpacks the zip.
+    invalidation = ["--invalidation-mode", "unchecked-hash"]
+    run(
+        [
+            python,
+            "-m",
+            "compileall",
+            "-q",
+            "-j0",
+            *invalidation,
+            "-s",
+            tree,
+            "-p",
+            "/var/task",
+            tree,
+        ]
+    )
+
+
+def write_zip(tree: Path, target: Path) -> None:
+    partial = target.with_suffix(".partial")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in tree.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(path.relative_to(tree).as_posix(), ZIP_DATE)
+            info.external_attr = ZIP_MODE
+            info.create_system = 3
+            archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
+    partial.replace(target)
+
+
+def assemble(stage: str, arch: str, python: str, target: Path) -> None:
+    version = runtime_version()
     with tempfile.TemporaryDirectory(prefix="tiket-pkg-") as tmp:
-        tree = Path(tmp)
-        with zipfile.ZipFile(raw) as archive:
-            for entry in archive.infolist():
-                parts = Path(entry.filename).parts
-                if parts[0] in drop or "__pycache__" in parts:
-                    continue
-                archive.extract(entry, tree)
-        # -s/-p: tracebacks name /var/task, where Lambda unpacks the zip.
-        run(
-            [
-                python,
-                "-m",
-                "compileall",
-                "-q",
-                "-j0",
-                "--invalidation-mode",
-                "unchecked-hash",
-                "-s",
-                tree,
-                "-p",
-                "/var/task",
-                tree,
-            ]
-        )
-        partial = target.with_suffix(".partial")
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(p for p in tree.rglob("*") if p.is_file()):
-                info = zipfile.ZipInfo(path.relative_to(tree).as_posix(), ZIP_DATE)
-                info.external_attr = ZIP_MODE
-                info.create_system = 3
-                archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
-        partial.replace(target)
-
-
-def _python_for(runtime: str) -> str:
-    """This interpreter if it is the runtime's version, else ``python3.X`` from PATH."""
-    if f"python{sys.version_info[0]}.{sys.version_info[1]}" == runtime:
-        return sys.executable
-    python = shutil.which(runtime)
-    if not python:
-        raise SystemExit(f"{runtime} not found: build with the Python of the Lambda runtime")
-    return python
+        tree = Path(tmp) / "task"
+        pip_install(tree, arch, version, requirements(), deps=True)
+        # Zappa's handler (the fallback of tiket.handler) needs, besides the runtime's
+        # boto3 and Werkzeug, only durationpy; the rest of Zappa's requirements serve its CLI.
+        pip_install(tree, arch, version, [zappa_requirement(), "durationpy"], deps=False)
+        trim(tree)
+        copy_app(tree)
+        module = zappa_config.settings_module(stage, Path(tmp) / "settings")
+        (tree / "zappa_settings.py").write_text(module)
+        compile_tree(tree, python)
+        write_zip(tree, target)
 
 
 @contextlib.contextmanager
@@ -254,31 +273,36 @@ def _locked() -> Iterator[None]:
         yield
 
 
-def build(stage: str = "dev", force: bool = False) -> Path:
-    """The path of a current package for ``stage``, built if needed."""
-    if (platform.system(), platform.machine()) != ("Linux", "x86_64"):
-        raise SystemExit("Build the Lambda package on Linux x86_64 (compiled wheels must match)")
-    settings = stage_settings(stage)
-    python = _python_for(settings["runtime"])
-    target = zip_path(stage)
+def build(stage: str = "dev", arch: str | None = None, force: bool = False) -> Path:
+    """The path of a current package for ``stage`` and ``arch`` (default: the settings'
+    architecture), built if needed."""
+    arch = arch or zappa_config.common()["architecture"]
+    if arch not in PLATFORMS:
+        raise SystemExit(f"architecture must be one of {', '.join(PLATFORMS)}, not {arch!r}")
+    python = pythons.require(runtime_version())
+    target = zip_path(stage, arch)
+    stamp = target.with_suffix(".inputs")
     with _locked():
-        if force or not is_fresh(stage, python):
-            prepare_venv(python)
-            raw = BUILD / f"zappa-{stage}.zip"
-            run_zappa(stage, raw)
-            rewrite(raw, target, tooling_names(site_packages()))
-            raw.unlink()
+        digest = _inputs_digest(stage, arch, python)
+        if force or not target.exists() or not stamp.exists() or stamp.read_text() != digest:
+            assemble(stage, arch, python, target)
+            stamp.write_text(digest)
     return target
+
+
+def describe(target: Path) -> str:
+    size = target.stat().st_size
+    return f"{target.relative_to(ROOT)}  {size / 2**20:.1f} MiB ({size} bytes)"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stage", default="dev")
+    parser.add_argument("--arch", choices=sorted(PLATFORMS), help="default: zappa_settings.json")
     parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
     args = parser.parse_args()
-    target = build(args.stage, args.force)
-    size = target.stat().st_size
-    print(f"{target.relative_to(ROOT)}  {size / 2**20:.1f} MiB ({size} bytes)")
+    print(describe(build(args.stage, args.arch, args.force)))
+    print(json.dumps({"runtime": zappa_config.common()["runtime"]}))
 
 
 if __name__ == "__main__":

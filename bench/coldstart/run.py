@@ -1,14 +1,23 @@
-"""Benchmark: cold start of the Lambda package, with and without bytecode, beside a
-hello-world Flask app packaged the same way.
+"""Benchmark: cold start of the Lambda package, beside plain Zappa and django-helpdesk.
 
-Each sample is a fresh ``python -I -S -B`` process (``first_request.py``) that imports
-Zappa's handler from the unpacked zip and serves its first ``GET /api/health``; TIKet reads
-its signing key from SSM on a moto server on loopback. "Without bytecode" strips every
-``__pycache__``, which is what a plain ``zappa package`` amounts to (its ``.pyc`` files are
-stale on Lambda). Median of 10 per variant, variants interleaved, after one warm-up each.
+Each sample is a fresh process that imports a Lambda handler from an unpacked package and
+serves its first request that reads the database, all with the runtime's Python (3.13):
 
-Run: ``.venv/bin/python bench/coldstart/run.py`` (builds the packages first if needed;
-``--samples N`` to change the count).
+- ``tiket``: the package as ``make package`` builds it (this machine's architecture),
+  through its configured handler ``tiket.handler`` (lean: no asyncio, no boto3 before the
+  app needs it), first ``GET /api/track/<token>`` (a DynamoDB GetItem; 404 for the
+  unknown token), AWS on a moto server on loopback;
+- ``tiket, Zappa's handler``: the same tree through ``zappa.handler``;
+- ``plain Zappa``: the same tree through Zappa's handler and without the bytecode, which
+  is what a plain ``zappa package`` amounts to on Lambda (its ``.pyc`` files are stale
+  there, so every module compiles at each cold start);
+- ``django-helpdesk``: django-helpdesk 2.6.1 from PyPI in its own virtualenv
+  (``build/coldstart``), Django set up and its public ``GET /tickets/submit/`` served by
+  its WSGI application from SQLite (the queues are read).
+
+Medians of ``--samples`` (default 10) per variant, variants interleaved, after one warm-up
+round. Run: ``.venv/bin/python bench/coldstart/run.py`` (the first run builds the package
+and the helpdesk virtualenv: a minute or two).
 """
 
 from __future__ import annotations
@@ -22,109 +31,62 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+# moto's and this process's: nothing here reaches AWS.
+os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench")
 
 import boto3
 from moto.server import ThreadedMotoServer
-from tools import package
+from tests.artifact import runtime
+from tests.artifact.test_package import HOST_ARCH, VARIABLES
+from tools import package, pythons, zappa_config
 
 HERE = Path(__file__).resolve().parent
-HELLO = package.BUILD / "coldstart"
-HELLO_APP = """from flask import Flask
-
-app = Flask(__name__)
-
-
-@app.get("/api/health")
-def health():
-    return {"status": "ok"}
-"""
+HELPDESK = package.BUILD / "coldstart"
+HELPDESK_VERSION = "django-helpdesk==2.6.1"
 REGION = "ap-southeast-3"
-# moto's and the child's: nothing here reaches AWS.
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}
+ORIGIN = VARIABLES["TIKET_ORIGIN_SECRET"]
 
 
-def hello_package() -> Path:
-    """The hello-world app through the same steps as TIKet: a clean virtualenv with Flask
-    (TIKet's version) and Zappa, the dev stage's packaging settings, the same rewrite."""
-    target = HELLO / "hello.zip"
-    if target.exists():
-        return target
-    flask = package.distributions(package.site_packages())["flask"].version
-    venv, project = HELLO / "venv", HELLO / "hello"
-    shutil.rmtree(HELLO, ignore_errors=True)
-    project.mkdir(parents=True)
-    (project / "hello.py").write_text(HELLO_APP)
-    settings = {
-        k: v
-        for k, v in package.stage_settings("dev").items()
-        if k not in ("events", "aws_environment_variables", "exclude_glob")
+def helpdesk_site(python: str) -> tuple[Path, Path]:
+    """django-helpdesk's virtualenv and a migrated SQLite site with one public queue."""
+    venv, data = HELPDESK / "helpdesk-venv", HELPDESK / "helpdesk-data"
+    if not (venv / "bin" / "python").exists():
+        package.run([python, "-m", "venv", venv])
+        package.run([venv / "bin" / "python", "-m", "pip", "install", "-q", HELPDESK_VERSION])
+    if not (data / "db.sqlite3").exists():
+        data.mkdir(parents=True, exist_ok=True)
+        env = helpdesk_env(data)
+        django = [venv / "bin" / "python", "-m", "django"]
+        package.run([*django, "migrate", "-v0"], env=env, cwd=data)
+        create = "from helpdesk.models import Queue; Queue.objects.get_or_create(title='ICT', slug='ict', defaults={'allow_public_submission': True})"  # noqa: E501
+        package.run([*django, "shell", "-c", create], env=env, cwd=data)
+    return venv, data
+
+
+def helpdesk_env(data: Path) -> dict[str, str]:
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HELPDESK_BENCH_DIR": str(data),
+        "PYTHONPATH": str(HERE / "helpdesk_site"),
+        "DJANGO_SETTINGS_MODULE": "settings",
+        "LANG": "en_US.UTF-8",
     }
-    settings.update(project_name="hello", app_function="hello.app")
-    (project / "zappa_settings.json").write_text(json.dumps({"bench": settings}))
-    package.run([sys.executable, "-m", "venv", venv])
-    pip = [venv / "bin/python", "-m", "pip", "install", "-q"]
-    package.run([*pip, f"flask=={flask}", package.zappa_requirement()])
-    raw = HELLO / "raw.zip"
-    package.run_zappa("bench", raw, venv, project)
-    drop = package.tooling_names(package.site_packages(venv), app="flask")
-    package.rewrite(raw, target, drop, venv / "bin/python")
-    raw.unlink()
-    return target
 
 
-def unpack(zip_file: Path, folder: Path, bytecode: bool) -> Path:
-    with zipfile.ZipFile(zip_file) as archive:
-        for name in archive.namelist():
-            if bytecode or "__pycache__" not in name:
-                archive.extract(name, folder)
-    return folder
-
-
-def zipped_size(folder: Path) -> int:
-    with tempfile.TemporaryFile() as out:
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                archive.write(path, path.relative_to(folder))
-        return out.tell()
-
-
-def environment(endpoint: str) -> dict[str, str]:
-    env = dict(package.stage_settings("dev")["aws_environment_variables"])
-    env.update(
-        TIKET_PUBLIC_URL="https://tiket.example.go.id",
-        TIKET_ALLOWED_ORIGINS="https://tiket.example.go.id",
-        TIKET_MAIL_SENDER="TIKet <tiket@example.go.id>",
-        TIKET_DYNAMODB_ENDPOINT=endpoint,
-        TIKET_SES_ENDPOINT=endpoint,
-        TIKET_SSM_ENDPOINT=endpoint,
-        AWS_REGION=REGION,
-        AWS_DEFAULT_REGION=REGION,
-        **CREDENTIALS,
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-        LANG="en_US.UTF-8",
-        PATH="/usr/bin:/bin",
-    )
-    return env
-
-
-def sample(python: Path, task: Path, sdk: Path, env: dict[str, str]) -> dict[str, float]:
-    done = subprocess.run(
-        [python, "-I", "-S", "-B", HERE / "first_request.py", task, sdk],
-        env=env,
-        cwd=task,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def sample(command: list, env: dict[str, str], cwd: Path) -> dict[str, float]:
+    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, timeout=120)
     if done.returncode:
         raise SystemExit(done.stdout + done.stderr)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def without_bytecode(task: Path, folder: Path) -> Path:
+    shutil.copytree(task, folder, ignore=shutil.ignore_patterns("__pycache__"), symlinks=True)
+    return folder
 
 
 def main() -> None:
@@ -132,62 +94,92 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=10)
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's access log
-
-    packages = {"tiket": package.build("dev"), "hello": hello_package()}
-    sites = {"tiket": package.site_packages(), "hello": package.site_packages(HELLO / "venv")}
-    python = package.VENV / "bin" / "python"
+    python = pythons.require(package.runtime_version())
+    zip_file = package.build("dev", HOST_ARCH)
+    venv, data = helpdesk_site(python)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     with tempfile.TemporaryDirectory(prefix="coldstart-") as tmp:
         try:
             host, port = server.get_host_and_port()
-            env = environment(f"http://{host}:{port}")
-            ssm = boto3.Session(
-                CREDENTIALS["AWS_ACCESS_KEY_ID"], CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
-            ).client("ssm", region_name=REGION, endpoint_url=env["TIKET_SSM_ENDPOINT"])
-            ssm.put_parameter(
-                Name=env["TIKET_SIGNING_KEYS_PARAM"],
+            endpoint = f"http://{host}:{port}"
+            env = runtime.lambda_environment(VARIABLES, endpoint, "tiket-dev")
+            credentials = {"aws_access_key_id": "bench", "aws_secret_access_key": "bench"}
+            boto3.client(
+                "ssm", region_name=REGION, endpoint_url=endpoint, **credentials
+            ).put_parameter(
+                Name=VARIABLES["TIKET_SIGNING_KEYS_PARAM"],
                 Type="SecureString",
-                Value="coldstart-bench-signing-key-0123456789",
+                Value="coldstart-key-0123456789abcdef",
             )
-            variants = {}
-            for app, zip_file in packages.items():
-                for bytecode in (True, False):
-                    folder = unpack(zip_file, Path(tmp) / f"{app}-{bytecode}", bytecode)
-                    sdk = package.runtime_sdk(sites[app], folder, Path(tmp) / f"{app}-sdk")
-                    size = zip_file.stat().st_size if bytecode else zipped_size(folder)
-                    variants[(app, bytecode)] = {"task": folder, "sdk": sdk, "size": size}
-            runs = {key: [] for key in variants}
+            from zoneinfo import ZoneInfo
+
+            from tiket.adapters.dynamodb import connect
+
+            zone = ZoneInfo("Asia/Jakarta")
+            connect(VARIABLES["TIKET_TABLE"], endpoint, REGION, zone).create_table()
+            task = runtime.unpack(zip_file, Path(tmp) / "task")
+            sdk = runtime.runtime_sdk(task, Path(tmp) / "sdk")
+            plain = without_bytecode(task, Path(tmp) / "plain")
+            event = Path(tmp) / "event.json"
+            path = "/api/track/unknown0token0unknown0token0unknown0"
+            event.write_text(
+                json.dumps(runtime.http_event("GET", path, **{"X-Tiket-Origin": ORIGIN}))
+            )
+            lean = zappa_config.common()["lambda_handler"]
+            child = [python, "-I", "-S", "-B", HERE / "first_request.py"]
+            variants = {
+                "tiket": ([*child, task, sdk, lean, event], env, task),
+                "tiket, Zappa's handler": (
+                    [*child, task, sdk, "zappa.handler.lambda_handler", event],
+                    env,
+                    task,
+                ),
+                "plain Zappa": (
+                    [*child, plain, sdk, "zappa.handler.lambda_handler", event],
+                    env,
+                    plain,
+                ),
+                "django-helpdesk": (
+                    [venv / "bin" / "python", "-B", HERE / "helpdesk_request.py"],
+                    helpdesk_env(data),
+                    data,
+                ),
+            }
+            runs: dict[str, list[dict[str, float]]] = {key: [] for key in variants}
             for round_ in range(args.samples + 1):
-                for key, variant in variants.items():
-                    measured = sample(python, variant["task"], variant["sdk"], env)
+                for key, (command, variant_env, cwd) in variants.items():
+                    measured = sample(command, variant_env, cwd)
                     if round_:  # the first round warms the file cache
                         runs[key].append(measured)
         finally:
             server.stop()
+    report(runs, args.samples, zip_file)
 
+
+def report(runs: dict[str, list[dict[str, float]]], samples: int, zip_file: Path) -> None:
     medians = {
-        key: {part: statistics.median(r[part] for r in samples) for part in samples[0]}
-        for key, samples in runs.items()
+        key: {part: statistics.median(r[part] for r in measured) for part in measured[0]}
+        for key, measured in runs.items()
     }
-    print(f"cold start: fresh process, import + first GET /api/health, median of {args.samples}")
-    print("(import: Zappa's handler module; first invoke: loading the app, then the request)")
-    print(f"{'package':<24}{'zip MiB':>9}{'import ms':>11}{'1st invoke ms':>15}{'total ms':>10}")
-    for (app, bytecode), m in medians.items():
-        label = f"{app} ({'bytecode' if bytecode else 'no bytecode'})"
-        size = variants[(app, bytecode)]["size"] / 2**20
+    print(
+        f"cold start: fresh process, init + first request reading the database, median of {samples}"
+    )
+    size = zip_file.stat().st_size / 2**20
+    print(f"package {zip_file.name}, {size:.1f} MiB; load average {os.getloadavg()[0]:.1f}")
+    print(f"{'variant':<26}{'init ms':>10}{'1st request ms':>16}{'total ms':>10}")
+    for key, m in medians.items():
         print(
-            f"{label:<24}{size:>9.1f}{m['import_ms']:>11.0f}"
-            f"{m['first_request_ms']:>15.0f}{m['total_ms']:>10.0f}"
+            f"{key:<26}{m['import_ms']:>10.0f}{m['first_request_ms']:>16.0f}{m['total_ms']:>10.0f}"
         )
 
-    def total(app: str, bytecode: bool) -> float:
-        return medians[(app, bytecode)]["total_ms"]
+    def ratio(a: str, b: str) -> float:
+        return medians[a]["total_ms"] / medians[b]["total_ms"]
 
-    print(f"tiket without / with bytecode:  {total('tiket', False) / total('tiket', True):.2f}x")
-    print(f"hello without / with bytecode:  {total('hello', False) / total('hello', True):.2f}x")
-    print(f"tiket / hello, with bytecode:   {total('tiket', True) / total('hello', True):.2f}x")
-    print(f"tiket / hello, no bytecode:     {total('tiket', False) / total('hello', False):.2f}x")
+    zappa = "tiket, Zappa's handler"
+    print(f"tiket / plain Zappa:       {ratio('tiket', 'plain Zappa'):.2f}x (goal <= 0.35)")
+    print(f"tiket / django-helpdesk:   {ratio('tiket', 'django-helpdesk'):.2f}x (goal <= 0.5)")
+    print(f"tiket's handler / Zappa's: {ratio('tiket', zappa):.2f}x")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,9 @@
 """The ``tiket`` command: the local stack, the sweep, staff and the table, for operators.
 
 Against AWS it uses the same settings as Lambda (``TIKET_TABLE``, ``AWS_REGION``, ...).
+Staff and table commands need only the table: no signing key, no mail transport, so an
+operator (or ``make deploy``, for the first administrator) can run them with just
+``TIKET_TABLE`` and credentials.
 """
 
 from __future__ import annotations
@@ -9,11 +12,13 @@ import argparse
 import json
 import sys
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from tiket import config
 from tiket.adapters.clock import FixedClock
 from tiket.domain.model import Staff
 from tiket.domain.vocabulary import STAFF_ROLES, Role
+from tiket.services.ports import StaffDirectory
 
 ROLES = tuple(STAFF_ROLES)
 
@@ -29,6 +34,22 @@ def _services(at: str | None = None):
             raise SystemExit("--at needs a time with its offset, e.g. 2026-11-30T07:40:00+07:00")
         clock = FixedClock(instant)
     return build_services(settings, clock=clock)
+
+
+def _stores():
+    from tiket.adapters.dynamodb import connect
+
+    settings = config.from_env()
+    zone = ZoneInfo(settings.timezone)
+    return connect(settings.table, settings.dynamodb_endpoint, settings.region, zone)
+
+
+def add_staff(staff: StaffDirectory, member: Staff) -> bool:
+    """Add or update a member; False (and no write) when the record is already so."""
+    if staff.get(member.email) == member:
+        return False
+    staff.put(member)
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,24 +81,27 @@ def main(argv: list[str] | None = None) -> int:
 
         run_local(args.port)
         return 0
-    services = _services(getattr(args, "at", None))
     if args.command == "sweep":
+        services = _services(args.at)
         print(json.dumps(services.sweep.run().as_json(), indent=2))
-    elif args.command == "create-table":
-        services.stores.create_table()
-        print(f"table {services.settings.table} ready")
+        return 0
+    stores = _stores()
+    if args.command == "create-table":
+        stores.create_table()
+        print(f"table {stores.table.name} ready")
     elif args.staff_command == "add":
-        services.staff.put(Staff(args.email.strip().lower(), args.name, Role(args.role)))
-        print(f"{args.email} is {args.role}")
+        member = Staff(args.email.strip().lower(), args.name.strip(), Role(args.role))
+        changed = add_staff(stores.staff, member)
+        print(f"{member.email} is {member.role}" + ("" if changed else " (unchanged)"))
     elif args.staff_command == "deactivate":
-        member = services.staff.get(args.email.strip().lower())
+        member = stores.staff.get(args.email.strip().lower())
         if member is None:
             print(f"no staff member {args.email}", file=sys.stderr)
             return 1
-        services.staff.put(Staff(member.email, member.name, member.role, active=False))
+        stores.staff.put(Staff(member.email, member.name, member.role, active=False))
         print(f"{member.email} deactivated")
     elif args.staff_command == "list":
-        for member in services.staff.with_role(Role(args.role)):
+        for member in stores.staff.with_role(Role(args.role)):
             print(f"{member.email}\t{member.name}")
     return 0
 

@@ -2,7 +2,8 @@
 
 Every knob of the product lives here: table and endpoints, public URL, mail sender, CORS
 origins, signing keys, categories, time standards, office hours, survey timing, limits.
-Lambda gets them from ``zappa_settings.json``; the local stack from ``tiket.local``.
+Lambda gets them as environment variables that ``make deploy`` generates from the stage
+file (docs/deploy.md); the local stack from ``tiket.local``.
 """
 
 from __future__ import annotations
@@ -86,9 +87,20 @@ class Settings:
     # How many proxies in front of the app append to X-Forwarded-For (CloudFront + API
     # Gateway in production); the client address is that many entries from the right.
     trusted_proxy_hops: int = 0
-    # When set, every request but the health check must carry it in X-Tiket-Origin (added
-    # by CloudFront), so the API's own URL cannot bypass CloudFront and its WAF.
+    # When set, every request but the health check must carry one of these values in
+    # X-Tiket-Origin (added by CloudFront), so the API's own URL cannot bypass CloudFront and
+    # its WAF. Either given directly (comma-separated, newest first) or read from the SSM
+    # SecureString named by origin_secret_param (production), which holds two values while
+    # the secret rotates (docs/deploy.md).
     origin_secret: str | None = None
+    origin_secret_param: str | None = None
+    # Files (issue 12), report exports (issue 14) and replies by email (issue 11): the
+    # buckets and domain infra/ creates; empty when a stage has none.
+    files_bucket: str | None = None
+    exports_bucket: str | None = None
+    reply_domain: str | None = None
+    inbound_bucket: str | None = None
+    inbound_region: str | None = None
     seed_staff: tuple[StaffSeed, ...] = ()
     # Local stack only: dev routes (/_dev/*) and serving site/ from the app.
     dev_routes: bool = False
@@ -131,14 +143,22 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         "TIKET_SES_CONFIGURATION_SET": "ses_configuration_set",
         "TIKET_MAIL_TRANSPORT": "mail_transport",
         "TIKET_SIGNING_KEYS_PARAM": "signing_keys_param",
+        "TIKET_FILES_BUCKET": "files_bucket",
+        "TIKET_EXPORTS_BUCKET": "exports_bucket",
+        "TIKET_REPLY_DOMAIN": "reply_domain",
+        "TIKET_INBOUND_BUCKET": "inbound_bucket",
+        "TIKET_INBOUND_REGION": "inbound_region",
         "TIKET_UNIT_NAME": "unit_name",
         "TIKET_TIMEZONE": "timezone",
     }
     for var, attr in simple.items():
         if get(var):
             changes[attr] = get(var)
-    if get("TIKET_ORIGIN_SECRET"):  # apart from the names above: bandit reads it as a password
+    # Apart from the names above: bandit reads them as passwords.
+    if get("TIKET_ORIGIN_SECRET"):
         changes["origin_secret"] = get("TIKET_ORIGIN_SECRET")
+    if get("TIKET_ORIGIN_SECRET_PARAM"):
+        changes["origin_secret_param"] = get("TIKET_ORIGIN_SECRET_PARAM")
     region = get("TIKET_REGION") or get("AWS_REGION") or get("AWS_DEFAULT_REGION")
     if region:
         changes["region"] = region

@@ -27,7 +27,8 @@ from tiket.domain.reporting import (
     spread,
 )
 from tiket.domain.skm import SkmResult, index
-from tiket.domain.standards import STEP_ORDER, StepClock
+from tiket.domain.standards import StepClock
+from tiket.domain.vocabulary import STEP_ORDER
 
 WIB = ZoneInfo("Asia/Jakarta")
 CAL = WorkingCalendar(holiday_source=None)

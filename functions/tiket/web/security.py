@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Request, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from tiket.adapters.secrets import load_origin_secrets
 from tiket.config import Settings
 from tiket.domain.errors import Forbidden
 from tiket.domain.text import Msg
@@ -38,16 +39,34 @@ def client_address(req: Request, trusted_hops: int) -> str:
     return req.remote_addr or "unknown"
 
 
+def origin_secrets_for(settings: Settings) -> tuple[str, ...]:
+    """The accepted X-Tiket-Origin values. In production behind proxies (CloudFront and API
+    Gateway) there must be one: without it the execute-api URL would bypass CloudFront, its
+    WAF and the X-Forwarded-For hops the rate limits trust, so the app refuses to start."""
+    secrets = load_origin_secrets(settings)
+    if settings.production and settings.trusted_proxy_hops > 0 and not secrets:
+        raise ValueError(
+            "Refusing to start: production behind proxies needs TIKET_ORIGIN_SECRET_PARAM "
+            "(or TIKET_ORIGIN_SECRET), the header CloudFront adds to every API request"
+        )
+    return secrets
+
+
+def origin_matches(given: str, secrets: tuple[str, ...]) -> bool:
+    # Every value compared in constant time: which one matched, or how far, never shows.
+    matches = [hmac.compare_digest(given.encode(), secret.encode()) for secret in secrets]
+    return any(matches)
+
+
 def register(app: Flask, settings: Settings) -> None:
     allowed = set(settings.allowed_origins) | {origin_of(settings.public_url)}
+    secrets = origin_secrets_for(settings)
 
     @app.before_request
     def _only_through_cloudfront() -> None:
-        secret = settings.origin_secret
-        if secret and request.path != "/api/health":
-            given = request.headers.get("X-Tiket-Origin", "")
-            if not hmac.compare_digest(given.encode(), secret.encode()):
-                raise Forbidden(Msg("error.origin"))
+        given = request.headers.get("X-Tiket-Origin", "")
+        if secrets and request.path != "/api/health" and not origin_matches(given, secrets):
+            raise Forbidden(Msg("error.origin"))
 
     @app.before_request
     def _refuse_oversized_body() -> None:

@@ -254,16 +254,17 @@ class RateItem(_Keys, Model):
     ttl = NumberAttribute()
 
 
-MODELS: tuple[type[Model], ...] = (
-    TicketItem,
-    HistoryItem,
-    OnceItem,
-    CounterItem,
-    IdempotencyItem,
-    StaffItem,
-    MailItem,
-    RateItem,
-)
+def table_models() -> list[type[Model]]:
+    """Every model of the table, wherever it is declared (a model's ``Meta`` derives from
+    ``TableMeta``): the items of a feature may live in that feature's module."""
+    found: list[type[Model]] = []
+    pending: list[type[Model]] = [Model]
+    while pending:
+        for model in pending.pop().__subclasses__():
+            pending.append(model)
+            if issubclass(getattr(model, "Meta", object), TableMeta):
+                found.append(model)
+    return found
 
 
 class Table:
@@ -272,7 +273,7 @@ class Table:
     def __init__(self, name: str, host: str | None, region: str):
         self.name, self.host, self.region = name, host, region
         TableMeta.table_name, TableMeta.host, TableMeta.region = name, host, region
-        for model in MODELS:
+        for model in table_models():
             model._connection = None  # PynamoDB caches it per model; the endpoint changed
         self.connection = Connection(
             region=region,
