@@ -372,6 +372,52 @@ def chained(writer: PdfWriter) -> None:
     )
 
 
+def disguised(writer: PdfWriter) -> None:
+    # Readers do not check an action's /Type.
+    launch = action("/Launch", F=TextStringObject("cmd.exe"))
+    launch[name("/Type")] = name("/Border")
+    writer.add_annotation(0, link(launch))
+
+
+def disguised_script(writer: PdfWriter) -> None:
+    js = DictionaryObject({name("/Type"): name("/Font"), name("/JS"): TextStringObject("x()")})
+    writer.root_object[name("/OpenAction")] = writer._add_object(js)
+
+
+def in_an_object_stream(action_body: bytes) -> bytes:
+    """A PDF 1.5 whose /OpenAction lives in an object stream (as most producers write
+    them now), which pypdf's writer cannot make."""
+    parts = [b"%PDF-1.5\n"]
+    offsets: dict[int, int] = {}
+
+    def add(number: int, body: bytes) -> None:
+        offsets[number] = sum(map(len, parts))
+        parts.append(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+
+    def stream(head: bytes, content: bytes) -> bytes:
+        return b"<< %s /Length %d >>\nstream\n%s\nendstream" % (head, len(content), content)
+
+    add(1, b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>")
+    add(2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+    add(3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>")
+    index = b"4 0 "
+    add(5, stream(b"/Type /ObjStm /N 1 /First %d" % len(index), index + action_body))
+    offsets[6] = sum(map(len, parts))
+    rows = [struct.pack(">BIH", 0, 0, 65535)]
+    rows += [struct.pack(">BIH", 1, offsets[n], 0) for n in (1, 2, 3)]
+    rows += [struct.pack(">BIH", 2, 5, 0)]  # object 4: the first in stream 5
+    rows += [struct.pack(">BIH", 1, offsets[n], 0) for n in (5, 6)]
+    add(6, stream(b"/Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R", b"".join(rows)))
+    return b"".join(parts) + b"startxref\n%d\n%%%%EOF\n" % offsets[6]
+
+
+def test_an_action_inside_an_object_stream_is_seen():
+    harmless = in_an_object_stream(b"<< /S /Named /N /NextPage >>")
+    assert inspect(harmless, "application/pdf").content_type is FileType.PDF
+    error = rejected(in_an_object_stream(b"<< /S /Launch /F (cmd.exe) >>"), "application/pdf")
+    assert (error.code, error.params) == (Rejection.PDF_SCRIPT, {"feature": "Launch"})
+
+
 def test_a_plain_pdf_is_kept_as_it_is():
     upload = pdf()
     kept = inspect(upload, "application/pdf")
@@ -435,6 +481,8 @@ def test_a_pdf_that_only_navigates_is_kept(build):
             Rejection.PDF_SCRIPT,
             "URI",
         ),
+        (disguised, Rejection.PDF_SCRIPT, "Launch"),
+        (disguised_script, Rejection.PDF_SCRIPT, "JavaScript"),
         (form_submit, Rejection.PDF_SCRIPT, "SubmitForm"),
         (xfa_form, Rejection.PDF_SCRIPT, "XFA"),
         (
@@ -454,6 +502,8 @@ def test_a_pdf_that_only_navigates_is_kept(build):
         "remote-file",
         "javascript-uri",
         "file-uri",
+        "disguised-launch",
+        "disguised-js",
         "submit-form",
         "xfa",
         "embedded-file",

@@ -113,20 +113,14 @@ def _judge(d: DictionaryObject) -> tuple[Rejection, str] | None:
         return Rejection.PDF_EMBEDDED, "FileAttachment"
     if subtype in _ACTIVE_ANNOTATIONS:
         return Rejection.PDF_SCRIPT, subtype.lstrip("/")
-    if not _is_action(d):
-        return None
+    # Readers run an action whatever its /Type says, so ``/S`` alone decides. (It also names
+    # border styles, transparency groups and structure roles, never with these values.)
     action = _name(d, "/S")
     if action in _ACTIVE_ACTIONS:
         return Rejection.PDF_SCRIPT, action.lstrip("/")
     if action == "/URI" and not _plain_link(d.get("/URI")):
         return Rejection.PDF_SCRIPT, "URI"
     return None
-
-
-def _is_action(d: DictionaryObject) -> bool:
-    # ``/S`` also names border styles, transparency groups, page-label styles and the
-    # roles of structure elements (which have ``/K``); an action's ``/Type`` is /Action.
-    return "/S" in d and _name(d, "/Type") in (None, "/Action") and "/K" not in d
 
 
 def _plain_link(uri: object) -> bool:
