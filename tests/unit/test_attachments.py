@@ -6,6 +6,7 @@ import pytest
 
 from tiket.domain.attachments import (
     MAX_BYTES,
+    MAX_DECODED_PIXELS,
     MAX_NAME_CHARS,
     MAX_PER_MESSAGE,
     AttachmentRejected,
@@ -177,8 +178,10 @@ def test_the_type_comes_from_the_signature(head, kind):
 def test_pixels_are_capped_before_decoding():
     check_pixels(8000, 6250)  # 50 MP
     error = rejected(check_pixels, 8000, 6251)
-    assert error.code is Rejection.BOMB
-    assert error.params["max_megapixels"] == 50
+    assert (error.code, error.params["max_megapixels"]) == (Rejection.BOMB, 50)
+    check_pixels(6000, 4000, MAX_DECODED_PIXELS)
+    error = rejected(check_pixels, 6000, 4001, MAX_DECODED_PIXELS)
+    assert (error.code, error.params["max_megapixels"]) == (Rejection.BOMB, 24)
 
 
 def test_a_stored_attachment_knows_whether_it_is_a_picture():

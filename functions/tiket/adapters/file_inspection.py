@@ -9,10 +9,10 @@ to sRGB, and a thumbnail is made. PDFs are kept as they are (re-writing them wou
 their digital signatures) once they parse and carry no active content (see
 ``tiket.adapters.pdf_screening``).
 
-Memory stays bounded: the header is read before any pixel; more than ``MAX_PIXELS`` is
-refused before decoding (``check_pixels``); a JPEG larger than ``MAX_IMAGE_SIDE`` is decoded
-at a reduced scale (libjpeg's DCT scaling, ``Image.draft``); only the first frame of an
-animation is decoded.
+Memory stays bounded: the header is read before any pixel; a picture with more pixels than
+its kind may have (``MAX_PIXELS``, ``MAX_DECODED_PIXELS``, ``MAX_WEBP_PIXELS``) is refused
+before decoding; a JPEG larger than needed is decoded at a reduced scale (libjpeg's
+DCT scaling, ``Image.draft``); only the first frame of an animation is decoded.
 """
 
 from __future__ import annotations
@@ -25,7 +25,10 @@ from PIL import Image, ImageCms, ImageOps
 
 from tiket.adapters.pdf_screening import screen_pdf
 from tiket.domain.attachments import (
+    MAX_DECODED_PIXELS,
     MAX_IMAGE_SIDE,
+    MAX_PIXELS,
+    MAX_WEBP_PIXELS,
     THUMBNAIL_SIDE,
     AttachmentRejected,
     FileType,
@@ -41,7 +44,8 @@ _PILLOW_FORMAT = {FileType.JPEG: "JPEG", FileType.PNG: "PNG", FileType.WEBP: "WE
 _SAVE_OPTIONS: dict[FileType, dict[str, object]] = {
     FileType.JPEG: {"quality": 85},
     FileType.PNG: {"compress_level": 6},
-    FileType.WEBP: {"quality": 85},
+    # libwebp's fastest method: a third of the default's time for a slightly larger file.
+    FileType.WEBP: {"quality": 85, "method": 0},
 }
 THUMBNAIL_TYPE = FileType.JPEG
 # What Pillow raises on truncated or malformed image data.
@@ -97,17 +101,19 @@ def _reencode(data: bytes, kind: FileType) -> Inspected:
     except Image.DecompressionBombError:
         # Pillow's own ceiling (twice Image.MAX_IMAGE_PIXELS), far above ours, hit while
         # reading the header.
-        raise too_many_pixels() from None
+        raise too_many_pixels(_pixel_limit(kind, progressive=False)) from None
     except _DECODE_ERRORS:
         raise AttachmentRejected(Rejection.IMAGE_BROKEN) from None
 
 
 def _decode(image: Image.Image, kind: FileType) -> Image.Image:
-    """The first frame's pixels, at most ``MAX_PIXELS`` of them, upright."""
+    """The first frame's pixels, as few as will do, upright."""
     width, height = image.size
-    check_pixels(width, height)
-    if kind is FileType.JPEG and max(width, height) > MAX_IMAGE_SIDE:
-        image.draft(None, _fit(image.size, MAX_IMAGE_SIDE))
+    check_pixels(width, height, _pixel_limit(kind, bool(image.info.get("progressive"))))
+    if kind is FileType.JPEG:
+        reduction = jpeg_reduction(width, height)
+        if reduction > 1:
+            image.draft(None, (width // reduction, height // reduction))
     ImageOps.exif_transpose(image, in_place=True)  # loads the pixels
     return image
 
@@ -117,7 +123,8 @@ def _clean(image: Image.Image, kind: FileType) -> Image.Image:
     image = _to_srgb(image)
     image = _normalise_mode(image, kind)
     if max(image.size) > MAX_IMAGE_SIDE:
-        image = image.resize(_fit(image.size, MAX_IMAGE_SIDE), Image.Resampling.LANCZOS)
+        # Bicubic: at these ratios (less than 2:1) as sharp as Lanczos, and faster.
+        image = image.resize(_fit(image.size, MAX_IMAGE_SIDE), Image.Resampling.BICUBIC)
     # Encoders read comments, colour profiles and transparency from ``info``: none of the
     # upload's may reach the output.
     image.info.clear()
@@ -169,6 +176,26 @@ def _thumbnail(image: Image.Image) -> bytes:
         background.paste(small, mask=small.getchannel("A"))
         small = background
     return _encode(small, THUMBNAIL_TYPE)
+
+
+def _pixel_limit(kind: FileType, progressive: bool) -> int:
+    if kind is FileType.WEBP:
+        return MAX_WEBP_PIXELS
+    if kind is FileType.JPEG and not progressive:
+        return MAX_PIXELS
+    return MAX_DECODED_PIXELS
+
+
+def jpeg_reduction(width: int, height: int) -> int:
+    """The DCT scaling (1, 1/2, 1/4, 1/8) to decode at: the smallest picture that still
+    covers ``MAX_IMAGE_SIDE``, and small enough for ``MAX_DECODED_PIXELS``. A 48 MP photo
+    (8000 x 6000) decodes as 12 MP; a 5000 x 3750 one whole, then is scaled to 4096."""
+    reduction = 1
+    while reduction < 8 and max(width, height) // (reduction * 2) >= MAX_IMAGE_SIDE:
+        reduction *= 2
+    while reduction < 8 and (width // reduction) * (height // reduction) > MAX_DECODED_PIXELS:
+        reduction *= 2
+    return reduction
 
 
 def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:

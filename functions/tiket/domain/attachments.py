@@ -32,8 +32,14 @@ IMAGE_TYPES = frozenset({FileType.JPEG, FileType.PNG, FileType.WEBP})
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PER_MESSAGE = 5
 MAX_NAME_CHARS = 200
-# A phone's 48-50 MP mode still fits; a few-KB file claiming 100k x 100k pixels does not.
+# A few KB can claim 100k x 100k pixels: the pixels a picture may have depend on what its
+# decoder needs, so that the function stays well within its memory (see bench/upload).
+# A baseline JPEG may have a phone's 48-50 MP: libjpeg decodes it at 1/2 scale for little.
 MAX_PIXELS = 50_000_000
+# PNG and progressive JPEG (whose decoder holds every coefficient) are decoded whole.
+MAX_DECODED_PIXELS = 24_000_000
+# Pillow decodes WebP through libwebp's animation decoder: about 16 bytes a pixel.
+MAX_WEBP_PIXELS = 12_000_000
 # Stored pictures are scaled down to this long side: a 12 MP photo (4000 x 3000) is kept as
 # it is, and a 50 MP one does not cost storage and memory for detail nobody needs here.
 MAX_IMAGE_SIDE = 4096
@@ -60,7 +66,7 @@ class Rejection(StrEnum):
     DUPLICATE = "duplicate"  # the same upload twice in one list
     UPLOAD_ID = "upload_id"  # not an id this server could have issued
     MISSING = "missing"  # never uploaded, already attached elsewhere, or expired
-    BOMB = "bomb"  # more pixels than MAX_PIXELS
+    BOMB = "bomb"  # more pixels than its kind may have; params: max_megapixels
     IMAGE_BROKEN = "image_broken"
     PDF_BROKEN = "pdf_broken"
     PDF_ENCRYPTED = "pdf_encrypted"
@@ -134,14 +140,15 @@ def check_size(size: int) -> int:
     return size
 
 
-def check_pixels(width: int, height: int) -> None:
-    """Refuses a picture before its pixels are decoded: a few KB can claim gigapixels."""
-    if width * height > MAX_PIXELS:
-        raise too_many_pixels(width * height)
+def check_pixels(width: int, height: int, limit: int = MAX_PIXELS) -> None:
+    """Refuses a picture before its pixels are decoded (``limit``: one of the three
+    ``MAX_*PIXELS``)."""
+    if width * height > limit:
+        raise too_many_pixels(limit, width * height)
 
 
-def too_many_pixels(pixels: int | None = None) -> AttachmentRejected:
-    return AttachmentRejected(Rejection.BOMB, max_megapixels=MAX_PIXELS // 1_000_000, pixels=pixels)
+def too_many_pixels(limit: int, pixels: int | None = None) -> AttachmentRejected:
+    return AttachmentRejected(Rejection.BOMB, max_megapixels=limit // 1_000_000, pixels=pixels)
 
 
 def check_filename(name: object) -> str:
