@@ -123,8 +123,11 @@ def _clean(image: Image.Image, kind: FileType) -> Image.Image:
     image = _to_srgb(image)
     image = _normalise_mode(image, kind)
     if max(image.size) > MAX_IMAGE_SIDE:
-        # Bicubic: at these ratios (less than 2:1) as sharp as Lanczos, and faster.
-        image = image.resize(_fit(image.size, MAX_IMAGE_SIDE), Image.Resampling.BICUBIC)
+        # Bicubic, after a cheap box reduction when shrinking a lot: sharp enough for a
+        # photo of a broken projector, and faster than Lanczos.
+        image = image.resize(
+            _fit(image.size, MAX_IMAGE_SIDE), Image.Resampling.BICUBIC, reducing_gap=2.0
+        )
     # Encoders read comments, colour profiles and transparency from ``info``: none of the
     # upload's may reach the output.
     image.info.clear()
