@@ -192,6 +192,25 @@ def test_cmyk_and_grey_jpegs_become_browser_friendly(mode, colour):
     assert picture.mode == ("RGB" if mode == "CMYK" else "L")
 
 
+def red_and_blue_swapped() -> bytes:
+    """An RGB colour profile whose red primary is sRGB's blue, and the other way round."""
+    icc = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    count = struct.unpack_from(">I", icc, 128)[0]
+    tags = {bytes(icc[132 + 12 * i : 136 + 12 * i]): 136 + 12 * i for i in range(count)}
+    red, blue = tags[b"rXYZ"], tags[b"bXYZ"]
+    icc[red : red + 8], icc[blue : blue + 8] = icc[blue : blue + 8], icc[red : red + 8]
+    return bytes(icc)
+
+
+def test_colours_are_converted_to_srgb_before_the_profile_is_dropped():
+    upload = encoded(
+        Image.new("RGB", (16, 16), (255, 0, 0)), "JPEG", icc_profile=red_and_blue_swapped()
+    )
+    picture = opened(inspect(upload, "image/jpeg").data)
+    assert "icc_profile" not in picture.info
+    assert close_to(picture.getpixel((8, 8)), (0, 0, 255))  # what the profile says it is
+
+
 def test_a_broken_colour_profile_is_dropped_not_refused():
     upload = encoded(two_halves(), "JPEG", icc_profile=b"not a profile" * 10)
     kept = inspect(upload, "image/jpeg")
