@@ -7,7 +7,7 @@ import struct
 import zlib
 
 import pytest
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, features
 from PIL.PngImagePlugin import PngInfo
 
 from tiket.adapters.file_inspection import inspect, jpeg_reduction
@@ -95,6 +95,13 @@ def rejected(data: bytes, declared: str) -> AttachmentRejected:
 
 
 # --- pictures ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("feature", ["jpg", "zlib", "webp", "littlecms2"])
+def test_pillow_carries_the_codecs_attachments_need(feature):
+    # A Pillow whose WebP or colour-management library failed to load would refuse every
+    # WebP as broken, or fail on colour profiles.
+    assert features.check(feature)
 
 
 def test_a_phone_photo_loses_gps_and_exif_and_is_turned_upright():
