@@ -73,23 +73,27 @@ def browser_upload(post: dict, data: bytes, content_type: str = "image/jpeg") ->
 
 def test_a_presigned_post_round_trip(blobs):
     key = upload_key(new_upload_id())
-    post = blobs.presigned_post(key, "image/jpeg", MAX_BYTES, UPLOAD_POST_SECONDS)
+    name = "Proyektor — ruang rapat 2.jpg"
+    post = blobs.presigned_post(
+        key, "image/jpeg", MAX_BYTES, UPLOAD_POST_SECONDS, metadata={"name": name}
+    )
     assert set(post) == {"url", "fields"}
     response = browser_upload(post, JPEG)
     assert response.status_code == 204, response.text
-    assert blobs.head(key) == BlobInfo(len(JPEG), "image/jpeg")
+    assert blobs.head(key) == BlobInfo(len(JPEG), "image/jpeg", {"name": name})
     assert blobs.get(key, MAX_BYTES) == JPEG
 
 
 def test_the_signed_policy_binds_key_type_size_and_a_short_expiry(blobs):
     key = upload_key(new_upload_id())
     before = datetime.now(UTC).replace(microsecond=0)
-    fields = blobs.presigned_post(key, "image/png", 1234, 300)["fields"]
+    fields = blobs.presigned_post(key, "image/png", 1234, 300, {"name": "layar 1.png"})["fields"]
     policy = json.loads(base64.b64decode(fields["policy"]))
     conditions = policy["conditions"]
     assert {"key": key} in conditions
     assert {"bucket": blobs.bucket} in conditions
     assert {"Content-Type": "image/png"} in conditions
+    assert {"x-amz-meta-name": "layar%201.png"} in conditions
     assert ["content-length-range", 1, 1234] in conditions
     assert not any(c[0] == "starts-with" for c in conditions if isinstance(c, list))
     assert (fields["key"], fields["Content-Type"]) == (key, "image/png")

@@ -2,8 +2,10 @@
 
 Key layout (the client never chooses a key; every segment comes from the server):
 
-- ``uploads/<upload id>``: where the browser's presigned POST lands. Read once, when the id
-  is attached, then deleted; never attached ones expire by the bucket's lifecycle (1 day).
+- ``uploads/<upload id>``: where the browser's presigned POST lands, with the display name
+  bound as metadata (``presigned_post(..., metadata={"name": ...})``, read back by ``head``).
+  Read once, when the id is attached, then deleted; never attached ones expire by the
+  bucket's lifecycle (1 day).
 - ``attachments/<ticket number>/<upload id>``: the kept file (pictures re-encoded).
 - ``thumbs/<ticket number>/<upload id>``: its JPEG thumbnail (pictures only).
 
@@ -19,11 +21,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import boto3
 from botocore.config import Config
@@ -53,6 +55,7 @@ _TRANSIENT = frozenset(
     }
 )
 _MISSING = frozenset({"NoSuchKey", "404", "NotFound"})
+_META = "x-amz-meta-"
 _TICKET = re.compile(r"[A-Za-z0-9-]{1,64}")
 
 
@@ -70,6 +73,7 @@ class BlobTooLarge(ValueError):
 class BlobInfo:
     size: int
     content_type: str
+    metadata: Mapping[str, str] = field(default_factory=dict)
 
 
 def upload_key(upload_id: str) -> str:
@@ -99,18 +103,27 @@ class Blobs:
         self.bucket = bucket
 
     def presigned_post(
-        self, key: str, content_type: str, max_bytes: int, expires_s: int
+        self,
+        key: str,
+        content_type: str,
+        max_bytes: int,
+        expires_s: int,
+        metadata: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """``{"url", "fields"}``: a multipart POST of ``fields`` plus ``file`` to ``url``
-        stores 1..max_bytes bytes under exactly ``key`` with exactly ``content_type``."""
+        stores 1..max_bytes bytes under exactly ``key`` with exactly ``content_type`` and
+        exactly ``metadata`` (e.g. the display name, read back by ``head``)."""
         _check_expiry(expires_s)
+        fields = {"Content-Type": content_type}
+        # S3 metadata travels in HTTP headers: ASCII only, so values are percent-encoded.
+        fields |= {_META + name: quote(value, safe="") for name, value in (metadata or {}).items()}
         with _s3_errors():
             post = self.client.generate_presigned_post(
                 Bucket=self.bucket,
                 Key=key,  # boto3 binds it: {"key": key} in the policy
-                Fields={"Content-Type": content_type},
+                Fields=fields,
                 Conditions=[
-                    {"Content-Type": content_type},
+                    *({name: value} for name, value in fields.items()),
                     ["content-length-range", 1, max_bytes],
                 ],
                 ExpiresIn=expires_s,
@@ -123,7 +136,11 @@ class Blobs:
                 response = self.client.head_object(Bucket=self.bucket, Key=key)
         except BlobMissing:
             return None
-        return BlobInfo(int(response["ContentLength"]), str(response.get("ContentType", "")))
+        return BlobInfo(
+            int(response["ContentLength"]),
+            str(response.get("ContentType", "")),
+            {k: unquote(v) for k, v in response.get("Metadata", {}).items()},
+        )
 
     def get(self, key: str, max_bytes: int) -> bytes:
         """The object's bytes; ``BlobTooLarge`` rather than reading more than ``max_bytes``."""
