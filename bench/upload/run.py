@@ -1,0 +1,200 @@
+"""Benchmark: the function's work per attached file, in time and peak memory.
+
+For each sample (a 12-megapixel phone photo with EXIF GPS and orientation 6 first), every
+run is a fresh process that imports what the Lambda function imports, warms Pillow up on a
+tiny picture of each type, and only then notes its peak RSS (``ru_maxrss``) as the baseline;
+it then reads the file (as the function holds the bytes it fetched from S3), runs
+``inspect`` once and reports the time taken and the new peak. The work's memory is that
+peak minus the baseline; the whole process's peak is set against the Lambda memory setting
+(``memory_size`` in zappa_settings.json, Zappa's default 512 MB when absent).
+
+Run: ``.venv/bin/python bench/upload/run.py`` (``--runs N``, default 7). The samples are
+made once, with Pillow, under ``var/bench/upload/`` (about 30 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "var" / "bench" / "upload"
+ZAPPA_DEFAULT_MB = 512
+SAMPLE_FILES = [
+    ("12 MP phone photo, JPEG, EXIF GPS, orientation 6", "photo-12mp.jpg", "image/jpeg"),
+    ("48 MP phone photo, JPEG (decoded at 1/2 scale)", "photo-48mp.jpg", "image/jpeg"),
+    ("24 MP progressive 4:4:4 JPEG (largest allowed)", "photo-24mp-progressive.jpg", "image/jpeg"),
+    ("24 MP RGBA PNG (largest allowed)", "screen-24mp.png", "image/png"),
+    ("12 MP WebP (largest allowed)", "photo-12mp.webp", "image/webp"),
+    ("PDF, 1,000 pages with a link each", "document.pdf", "application/pdf"),
+]
+
+
+def child(path: Path, content_type: str) -> None:
+    """One measured run; prints one JSON line."""
+    import flask  # noqa: F401 - the function's own imports make its baseline
+    import pynamodb  # noqa: F401
+    from PIL import Image
+
+    import tiket.adapters.blobs
+    import tiket.web.app  # noqa: F401
+    from tiket.adapters.file_inspection import inspect
+
+    for fmt, mime in (("JPEG", "image/jpeg"), ("PNG", "image/png"), ("WEBP", "image/webp")):
+        tiny = io.BytesIO()
+        Image.new("RGB", (8, 8), "red").save(tiny, fmt)
+        inspect(tiny.getvalue(), mime)
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    data = path.read_bytes()
+    start = time.perf_counter()
+    kept = inspect(data, content_type)
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "ms": elapsed * 1000,
+                "baseline_kib": baseline,
+                "peak_kib": peak,
+                "out_bytes": kept.size,
+                "out_size": [kept.width, kept.height],
+            }
+        )
+    )
+
+
+def photo(size: tuple[int, int]):
+    """Something like a photo to a JPEG encoder: gradients, blotches, fine grain."""
+    from PIL import Image
+
+    width, height = size
+    gradients = [
+        Image.linear_gradient("L").resize(size),
+        Image.linear_gradient("L").rotate(90).resize(size),
+        Image.radial_gradient("L").resize(size),
+    ]
+    blotches = [
+        Image.effect_noise((width // 4, height // 4), 60).resize(size, Image.Resampling.BICUBIC)
+        for _ in range(3)
+    ]
+    grain = [Image.effect_noise(size, 12) for _ in range(3)]
+    picture = Image.blend(Image.merge("RGB", gradients), Image.merge("RGB", blotches), 0.45)
+    return Image.blend(picture, Image.merge("RGB", grain), 0.2)
+
+
+def phone_exif():
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: turn 90° clockwise to view
+    exif[0x010F], exif[0x0110] = "PhoneMaker", "Model X"
+    exif.get_ifd(0x8825).update({1: "S", 2: (6.0, 10.0, 30.0), 3: "E", 4: (106.0, 49.0, 0.0)})
+    return exif
+
+
+def screenshot(size: tuple[int, int]):
+    """A flat, sharp-edged RGBA picture: compresses to little, decodes to a lot."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGBA", size, (245, 245, 245, 255))
+    draw = ImageDraw.Draw(picture)
+    for top in range(0, size[1], 40):
+        for left in range(0, size[0], 400):
+            shade = (top // 40 * 7 + left // 400 * 13) % 200
+            draw.rectangle((left + 10, top + 10, left + 300, top + 28), fill=(shade, 80, 160, 255))
+    return picture
+
+
+def make_samples() -> None:
+    """Run in a process of its own: Linux carries a process's peak RSS over to the children
+    it starts (``ru_maxrss`` survives fork and exec), so the parent must stay small."""
+    SAMPLES.mkdir(parents=True, exist_ok=True)
+    build = {
+        "photo-12mp.jpg": lambda p: photo((4000, 3000)).save(
+            p, "JPEG", quality=90, exif=phone_exif()
+        ),
+        "photo-48mp.jpg": lambda p: photo((8000, 6000)).save(
+            p, "JPEG", quality=80, exif=phone_exif()
+        ),
+        "photo-24mp-progressive.jpg": lambda p: photo((6000, 4000)).save(
+            p, "JPEG", quality=75, progressive=True, subsampling=0
+        ),
+        "screen-24mp.png": lambda p: screenshot((6000, 4000)).save(p, "PNG"),
+        "photo-12mp.webp": lambda p: photo((4000, 3000)).save(p, "WEBP", quality=80),
+        "document.pdf": write_pdf,
+    }
+    for _, name, _ in SAMPLE_FILES:
+        if not (SAMPLES / name).exists():
+            build[name](SAMPLES / name)
+
+
+def write_pdf(path: Path) -> None:
+    from pypdf import PdfWriter
+    from pypdf.annotations import Link
+
+    writer = PdfWriter()
+    for number in range(1000):
+        writer.add_blank_page(595, 842)
+        writer.add_annotation(
+            number, Link(rect=(50, 50, 200, 70), url=f"https://layanan.go.id/{number}")
+        )
+    with path.open("wb") as out:
+        writer.write(out)
+
+
+def lambda_memory_mb() -> int:
+    settings = json.loads((ROOT / "zappa_settings.json").read_text())
+    return int(settings.get("dev", {}).get("memory_size", ZAPPA_DEFAULT_MB))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--child", nargs=2, metavar=("PATH", "TYPE"), help=argparse.SUPPRESS)
+    parser.add_argument("--make-samples", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(Path(args.child[0]), args.child[1])
+        return
+    if args.make_samples:
+        make_samples()
+        return
+    subprocess.run([sys.executable, __file__, "--make-samples"], check=True)
+    limit_mib = lambda_memory_mb()
+    print(f"Lambda memory setting: {limit_mib} MB; {args.runs} fresh processes per sample\n")
+    # Lambda's MB are MiB.
+    print("| sample | file | kept as | median ms | work peak MiB | process peak MiB | headroom |")
+    print("|---|---|---|---|---|---|---|")
+    for label, name, mime in SAMPLE_FILES:
+        path = SAMPLES / name
+        runs = [
+            json.loads(
+                subprocess.run(
+                    [sys.executable, __file__, "--child", str(path), mime],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
+            for _ in range(args.runs)
+        ]
+        work = max(r["peak_kib"] - r["baseline_kib"] for r in runs) / 1024
+        process = max(r["peak_kib"] for r in runs) / 1024
+        size = runs[0]["out_size"]
+        kept = f"{size[0]}×{size[1]}" if size[0] else "as is"
+        print(
+            f"| {label} | {path.stat().st_size / 2**20:.1f} MiB | {kept} "
+            f"| {statistics.median(r['ms'] for r in runs):.0f} | {work:.0f} | {process:.0f} "
+            f"| {limit_mib - process:.0f} MiB ({(limit_mib - process) / limit_mib:.0%}) |"
+        )
+
+
+if __name__ == "__main__":
+    main()
