@@ -109,18 +109,41 @@ def test_xlsx_numbers_dates_and_row_numbers_are_read_as_the_sheet_shows_them():
 
 def test_an_xlsx_whose_recorded_size_is_wrong_is_still_read_whole():
     """Some exporters record ``A1`` as the sheet's size; openpyxl would stop there."""
-    source = zipfile.ZipFile(io.BytesIO(files.generated_xlsx(50)))
+
+    def understate(content: bytes) -> bytes:
+        content, changed = re.subn(
+            rb'<dimension ref="A1:G53" ?/>', b'<dimension ref="A1"/>', content
+        )
+        assert changed == 1
+        return content
+
+    data = _rewritten(files.generated_xlsx(50), "xl/worksheets/sheet1.xml", understate)
+    assert len(report(data).assets) == 50
+
+
+def _rewritten(data: bytes, member: str, change) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
     target = io.BytesIO()
     with zipfile.ZipFile(target, "w") as out:
         for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data, changed = re.subn(
-                    rb'<dimension ref="A1:G53" ?/>', b'<dimension ref="A1"/>', data
-                )
-                assert changed == 1
-            out.writestr(item, data)
-    assert len(report(target.getvalue()).assets) == 50
+            content = source.read(item)
+            out.writestr(item, change(content) if item.filename == member else content)
+    return target.getvalue()
+
+
+@pytest.mark.parametrize("member", ["xl/worksheets/sheet1.xml", "xl/workbook.xml"])
+def test_xml_entity_tricks_in_an_xlsx_are_refused_not_expanded(member):
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    )
+
+    def inject(content: bytes) -> bytes:
+        content = re.sub(rb"^<\?xml[^>]*\?>", b"", content)
+        return bomb + content.replace(b"P.C Unit", b"&b;", 1)
+
+    data = _rewritten(files.generated_xlsx(3), member, inject)
+    assert refusal(data).code is FileRefusal.DAMAGED
 
 
 # --- what is not an asset list -------------------------------------------------------------

@@ -10,7 +10,8 @@ memory stays bounded by one row plus the XLSX shared-string table.
   first lines, or taken from Excel's ``sep=`` line. Cells are text; one starting with ``=`` is
   a formula for Excel, so it is handed on as a ``Formula`` to be refused.
 - XLSX: openpyxl in read-only mode, with formulas kept as formulas: a formula cell is handed
-  on as a ``Formula`` (and refused), never evaluated nor read from its cached value.
+  on as a ``Formula`` (and refused), never evaluated nor read from its cached value. With
+  defusedxml installed, openpyxl refuses entity tricks (a ``damaged`` file here).
 
 Row numbers are those the spreadsheet program shows. Over ``max_rows`` non-blank rows the
 iterator raises ``too_many_rows`` before its caller can have written anything, since the
@@ -25,8 +26,8 @@ import io
 import zipfile
 from collections.abc import Iterator, Sequence
 from typing import BinaryIO
-from xml.etree.ElementTree import ParseError
 
+from defusedxml.ElementTree import ParseError
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
