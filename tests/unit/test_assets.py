@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from tiket.domain.asset_failures import failures_by_location, recent_tickets, repeat_flag
 from tiket.domain.assets import (
+    FIELDS,
     HEADER_SEARCH_ROWS,
     NUP_MAX,
     TEXT_MAX,
@@ -287,7 +288,7 @@ def test_a_duplicate_tag_is_refused_naming_the_first_row():
     ]
 
 
-def test_column_numbers_totals_and_signature_lines_are_ignored_not_refused():
+def test_column_numbers_totals_signatures_and_repeated_headers_are_ignored_not_refused():
     report = report_of(
         ["1", "2", "3", "4", "5", "6", "7"],
         ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)"],
@@ -295,10 +296,12 @@ def test_column_numbers_totals_and_signature_lines_are_ignored_not_refused():
         [None, None, None, "Jumlah", None, None, None, "14.350.000"],
         [None, None, None, None, None, "Jakarta, 5 Januari 2027"],
         [],
+        HEADER,  # printed reports repeat the header on each page
+        ["1", "3100102001", "2", "P.C Unit"],
     )
-    assert len(report.assets) == 1
+    assert len(report.assets) == 2
     assert report.ok
-    assert report.ignored_rows == 4
+    assert report.ignored_rows == 5
 
 
 def test_a_device_line_missing_both_identifiers_is_refused_not_ignored():
@@ -311,7 +314,7 @@ def test_every_refusal_has_texts_in_both_languages():
         assert {"id", "en"} <= ENTRIES[f"assets.row.{code}"].keys()
     for code in FileRefusal:
         assert {"id", "en"} <= ENTRIES[f"assets.file.{code}"].keys()
-    for field in ("kode_barang", "nup", "name", "brand_type", "location", "holder"):
+    for field in FIELDS:
         assert f"assets.field.{field}" in ENTRIES
 
 

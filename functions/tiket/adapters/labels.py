@@ -17,6 +17,7 @@ import io
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import groupby
 from typing import NamedTuple
 from urllib.parse import urlencode, urlsplit
 
@@ -241,16 +242,13 @@ def _qr(pdf: Canvas, data: str, x: float, y: float, side: float) -> None:
         raise ValueError("the URL is too long for a QR code on this label")
     path = pdf.beginPath()
     for r, row in enumerate(matrix):
-        c = 0
-        while c < len(row):
-            if row[c]:
-                start = c
-                while c < len(row) and row[c]:
-                    c += 1
-                bottom = y + side - (r + 1) * module
-                path.rect(x + start * module, bottom, (c - start) * module, module)
-            else:
-                c += 1
+        bottom = y + side - (r + 1) * module
+        column = 0
+        for dark, run in groupby(row):
+            width = sum(1 for _ in run)
+            if dark:
+                path.rect(x + column * module, bottom, width * module, module)
+            column += width
     pdf.drawPath(path, stroke=0, fill=1)
 
 

@@ -29,7 +29,9 @@ from typing import BinaryIO
 
 from defusedxml.ElementTree import ParseError
 from openpyxl import load_workbook
+from openpyxl.cell.read_only import EmptyCell, ReadOnlyCell
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook
 
 from tiket.domain.assets import Cell, FileRefusal, Formula, ImportRefused, SheetRow
 
@@ -85,7 +87,7 @@ def _capped(rows: Iterator[SheetRow], max_rows: int) -> Iterator[SheetRow]:
 # --- XLSX ------------------------------------------------------------------------------------
 
 
-def _open_workbook(stream: BinaryIO):
+def _open_workbook(stream: BinaryIO) -> Workbook:
     try:
         with zipfile.ZipFile(stream) as archive:
             members = archive.infolist()
@@ -104,7 +106,7 @@ def _open_workbook(stream: BinaryIO):
         raise ImportRefused(FileRefusal.DAMAGED) from error
 
 
-def _xlsx_rows(workbook) -> Iterator[SheetRow]:
+def _xlsx_rows(workbook: Workbook) -> Iterator[SheetRow]:
     """The active sheet (the one Excel opens on), one row at a time. Its recorded dimensions
     are ignored: some exporters write them wrong, and openpyxl would stop reading there."""
     try:
@@ -123,8 +125,8 @@ def _xlsx_rows(workbook) -> Iterator[SheetRow]:
         workbook.close()
 
 
-def _xlsx_value(cell) -> Cell:
-    if getattr(cell, "data_type", None) == "f":
+def _xlsx_value(cell: ReadOnlyCell | EmptyCell) -> Cell:
+    if cell.data_type == "f":
         value = cell.value
         return Formula(str(getattr(value, "text", value)))  # ArrayFormula keeps it in .text
     return cell.value

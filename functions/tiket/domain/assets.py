@@ -124,7 +124,7 @@ class ImportReport:
     refused: tuple[Refusal, ...]
     header_row: int
     columns: Mapping[str, str]  # field -> the header text it was read from
-    ignored_rows: int  # totals, signature lines, the row of column numbers
+    ignored_rows: int  # totals, signatures, column numbers, the header repeated on each page
 
     @property
     def ok(self) -> bool:
@@ -249,7 +249,9 @@ def _blank(cells: Sequence[Cell]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
-def _find_header(rows: Iterable[SheetRow], search: int) -> tuple[int, Sequence[Cell], dict]:
+def _find_header(
+    rows: Iterable[SheetRow], search: int
+) -> tuple[int, Sequence[Cell], dict[str, int]]:
     seen = 0
     missing: tuple[str, ...] = REQUIRED
     for number, cells in rows:
@@ -286,10 +288,11 @@ def read_assets(
     first_row: dict[str, int] = {}
     ignored = 0
     for number, cells in stream:
-        values = {name: cells[i] if i < len(cells) else None for name, i in columns.items()}
         if _blank(cells):
             continue
-        if _not_a_device(values) or _column_numbers(cells):
+        values = {name: cells[i] if i < len(cells) else None for name, i in columns.items()}
+        repeated_header = all(_text(values[name]) == names[name] for name in REQUIRED)
+        if repeated_header or _not_a_device(values) or _column_numbers(cells):
             ignored += 1
             continue
         outcome = _asset(values, names)
@@ -306,7 +309,7 @@ def read_assets(
         assets=tuple(assets),
         refused=tuple(refused),
         header_row=header_row,
-        columns={name: names[name] for name in columns},
+        columns=names,
         ignored_rows=ignored,
     )
 
