@@ -1,9 +1,9 @@
 """Rows of an uploaded asset list, CSV or XLSX, for ``tiket.domain.assets.read_assets``.
 
 ``sheet_rows(stream)`` looks at the content (never the file name), refuses what it cannot read
-with ``ImportRefused`` (``not_a_spreadsheet``, ``legacy_xls``, ``encrypted``, ``damaged``,
-``file_too_large``, ``too_many_rows``) and yields ``(row number, cells)`` one row at a time:
-memory stays bounded by one row plus the XLSX shared-string table.
+with ``ImportRefused`` (a ``FileRefusal``: not a spreadsheet, an HTML table named .xls, Excel
+97-2003, encrypted, damaged, too large, too many rows) and yields ``(row number, cells)`` one
+row at a time: memory stays bounded by one row plus the XLSX shared-string table.
 
 - CSV: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode text"), else cp1252
   (Excel's "CSV" on Indonesian Windows). The delimiter (``;`` ``,`` tab) is sniffed from the
@@ -14,8 +14,8 @@ memory stays bounded by one row plus the XLSX shared-string table.
   defusedxml installed, openpyxl refuses entity tricks (a ``damaged`` file here).
 
 Row numbers are those the spreadsheet program shows. Over ``max_rows`` non-blank rows the
-iterator raises ``too_many_rows`` before its caller can have written anything, since the
-domain validates the whole file first: a file is imported whole or not at all.
+iterator raises ``too_many_rows`` mid-way; ``read_assets`` reads the whole file before it
+returns, so a caller that writes only its report never writes part of a refused file.
 """
 
 from __future__ import annotations
