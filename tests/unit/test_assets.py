@@ -33,7 +33,7 @@ from tiket.domain.assets import (
     plan_import,
     read_assets,
 )
-from tiket.messages_assets import ENTRIES
+from tiket.messages.assets import ENTRIES
 
 WIB = ZoneInfo("Asia/Jakarta")
 HEADER = ["No", "Kode Barang", "NUP", "Nama Barang", "Merk/Type", "Nama Ruangan", "Pemegang"]

@@ -21,7 +21,7 @@ from tiket.domain.attachments import (
     new_upload_id,
     sniff,
 )
-from tiket.messages_attachments import ENTRIES
+from tiket.messages.attachments import ENTRIES
 
 
 def rejected(call, *args) -> AttachmentRejected:

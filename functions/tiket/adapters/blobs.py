@@ -93,7 +93,7 @@ def s3_client(region: str, endpoint_url: str | None = None) -> Any:
     the global endpoint boto3 otherwise uses does not serve buckets in opt-in regions such
     as ap-southeast-3. A local endpoint (moto) gets path-style URLs."""
     style = "path" if endpoint_url else "virtual"
-    config = CLIENT_CONFIG.merge(Config(s3={"addressing_style": style}))
+    config = CLIENT_CONFIG.merge(Config(s3={"addressing_style": style}))  # type: ignore[arg-type]
     return boto3.client("s3", region_name=region, endpoint_url=endpoint_url, config=config)
 
 

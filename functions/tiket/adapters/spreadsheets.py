@@ -23,13 +23,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
-from typing import BinaryIO
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, BinaryIO
 
 from defusedxml.ElementTree import ParseError
 from openpyxl import load_workbook
-from openpyxl.cell.read_only import EmptyCell, ReadOnlyCell
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 
@@ -41,6 +43,10 @@ from tiket.domain.assets import Cell, FileRefusal, Formula, ImportRefused, Sheet
 MAX_ROWS = 20_000
 # 20,000 rows of a 40-column export stay well under this; a bigger upload is not an asset list.
 MAX_BYTES = 16 * 1024 * 1024
+# A DTD can only come before an XML document's root element (its prolog), and no exporter
+# writes a long prolog.
+PROLOG_BYTES = 64 * 1024
+ROOT_TAG = re.compile(rb"<[A-Za-z_]")
 # Uncompressed XLSX parts: guards against a small zip that inflates into gigabytes.
 MAX_UNZIPPED = 128 * 1024 * 1024
 # Columns read per row: exports have a few dozen; a sheet wider than this is cut, not loaded.
@@ -93,12 +99,14 @@ def _open_workbook(stream: BinaryIO) -> Workbook:
             members = archive.infolist()
             names = {member.filename for member in members}
             unzipped = sum(member.file_size for member in members)
+            if "xl/workbook.xml" not in names:  # a .docx, an .ods, any other zip
+                raise ImportRefused(FileRefusal.NOT_A_SPREADSHEET)
+            if unzipped > MAX_UNZIPPED:
+                raise ImportRefused(FileRefusal.FILE_TOO_LARGE, max_mb=MAX_BYTES // (1024 * 1024))
+            if any(_declares_entities(archive, m) for m in members if m.filename.endswith(".xml")):
+                raise ImportRefused(FileRefusal.DAMAGED)
     except zipfile.BadZipFile as error:
         raise ImportRefused(FileRefusal.DAMAGED) from error
-    if "xl/workbook.xml" not in names:  # a .docx, an .ods, any other zip
-        raise ImportRefused(FileRefusal.NOT_A_SPREADSHEET)
-    if unzipped > MAX_UNZIPPED:
-        raise ImportRefused(FileRefusal.FILE_TOO_LARGE, max_mb=MAX_BYTES // (1024 * 1024))
     stream.seek(0)
     try:
         return load_workbook(stream, read_only=True, data_only=False, keep_links=False)
@@ -106,13 +114,26 @@ def _open_workbook(stream: BinaryIO) -> Workbook:
         raise ImportRefused(FileRefusal.DAMAGED) from error
 
 
+def _declares_entities(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """No spreadsheet program writes a DTD; one in an uploaded part is an entity trick. Checked
+    before any XML parser sees it (with lxml installed, openpyxl may not go through defusedxml)."""
+    with archive.open(member) as part:
+        head = part.read(PROLOG_BYTES)
+    root = ROOT_TAG.search(head)
+    prolog = head if root is None else head[: root.start()]
+    # No root element within the first bytes: padding meant to hide a DTD further on.
+    return root is None or b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog
+
+
 def _xlsx_rows(workbook: Workbook) -> Iterator[SheetRow]:
     """The active sheet (the one Excel opens on), one row at a time. Its recorded dimensions
     are ignored: some exporters write them wrong, and openpyxl would stop reading there."""
     try:
-        sheet = workbook.active
-        if not hasattr(sheet, "iter_rows"):  # a chart sheet
-            sheet = next(iter(workbook.worksheets), None)
+        active: Any = workbook.active
+        # A chart sheet has no rows: then the first worksheet.
+        sheet: Any = (
+            active if hasattr(active, "iter_rows") else next(iter(workbook.worksheets), None)
+        )
         if sheet is None:
             raise ImportRefused(FileRefusal.EMPTY_FILE)
         sheet.reset_dimensions()
@@ -125,11 +146,16 @@ def _xlsx_rows(workbook: Workbook) -> Iterator[SheetRow]:
         workbook.close()
 
 
-def _xlsx_value(cell: ReadOnlyCell | EmptyCell) -> Cell:
+def _xlsx_value(cell: Any) -> Cell:
+    """A read-only cell's value; a formula is kept as its text, never evaluated."""
+    value = cell.value
     if cell.data_type == "f":
-        value = cell.value
         return Formula(str(getattr(value, "text", value)))  # ArrayFormula keeps it in .text
-    return cell.value
+    if isinstance(value, Decimal):
+        return float(value)
+    if value is None or isinstance(value, str | int | float | bool | datetime | date | time):
+        return value
+    return str(value)  # rich text, durations: their text
 
 
 # --- CSV ---------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ that the server chose (the client never names a storage key), then attaches up t
 ``MAX_PER_MESSAGE`` ids to a ticket, a message or a reply. Only JPEG, PNG, WebP and PDF, at
 most ``MAX_BYTES`` each; the real type comes from the bytes, never from the name. Errors
 carry a stable ``code`` and parameters, no text: the catalogue
-(``tiket.messages_attachments``) words them.
+(``tiket.messages.attachments``) words them.
 """
 
 from __future__ import annotations

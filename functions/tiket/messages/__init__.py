@@ -4,7 +4,8 @@ Code refers to texts by key; the web layer and the mail renderer turn keys into 
 reader's language. The domain builds ``Msg`` values (key + parameters, vocabulary codes
 among them) and stays free of any language choice: ``render`` labels the codes.
 
-The catalogue is kept in one module per area (``errors``, ``pages``, ``mail``, ``reports``);
+The catalogue is kept in one module per area (``errors``, ``pages``, ``mail``, ``reports``,
+``attachments``, ``assets``…);
 labels of codes in ``labels``; dates and numbers in ``formatting``.
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 
 from tiket.domain.text import Msg, WorkingMinutes
 from tiket.domain.vocabulary import Action, Role, Status, Step
-from tiket.messages import errors, mail, pages, reports
+from tiket.messages import assets, attachments, errors, mail, pages, reports
 from tiket.messages.formatting import (
     DEFAULT_LANGUAGE,
     MONTH_NAMES,
@@ -56,7 +57,14 @@ def _merge(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     return merged
 
 
-CATALOGUE = _merge(errors.ENTRIES, pages.ENTRIES, mail.ENTRIES, reports.ENTRIES)
+CATALOGUE = _merge(
+    errors.ENTRIES,
+    pages.ENTRIES,
+    mail.ENTRIES,
+    reports.ENTRIES,
+    attachments.ENTRIES,
+    assets.ENTRIES,
+)
 
 # Vocabulary codes inside a ``Msg`` are shown by their label.
 _CODE_LABELS: tuple[tuple[type, Labels], ...] = (
