@@ -93,6 +93,8 @@ class Ticket:
     notified_at: datetime | None = None  # first new-request email to ICT staff sent
     breaches: frozenset[Step] = frozenset()  # steps whose breach is recorded
     survey_reminded_at: datetime | None = None
+    # An email to the requester could not be delivered: their tracking page says so.
+    undelivered_at: datetime | None = None
     # Counts every write of the ticket (the unit of work's optimistic lock); set by the store.
     revision: int = 0
 

@@ -176,6 +176,10 @@ ENTRIES: dict[str, dict[str, str]] = {
         "id": "Notifikasi permohonan terkirim ke Pengelola TIK.",
         "en": "The request notification reached the ICT staff.",
     },
+    "history.undelivered": {
+        "id": "Email ke alamat Pemohon tidak dapat dikirim.",
+        "en": "An email to the requester's address could not be delivered.",
+    },
     "history.remind": {
         "id": "Pengingat survei SKM dikirim ke Pemohon.",
         "en": "SKM survey reminder sent to the requester.",

@@ -25,9 +25,9 @@ from tiket.domain.standards import StepClock
 from tiket.services.actions import ActionService
 from tiket.services.auth import AuthService, SigninMail
 from tiket.services.desk import StaffDesk
-from tiket.services.dispatch import DispatchRecorder
 from tiket.services.intake import IntakeService
 from tiket.services.links import Links
+from tiket.services.mail_events import MailEvents
 from tiket.services.mailer import Mailer
 from tiket.services.notifications import Notifier
 from tiket.services.ports import Clock, MailTransport, Stores
@@ -74,8 +74,10 @@ class Services:
             self.clock,
             deliver=self.mailer.send_fresh,
         )
-        # The one wiring that goes back: recording a dispatch is a ticket change.
-        self.mailer.on_dispatch = DispatchRecorder(self.uow).record
+        # The one wiring that goes back: what delivery tells about a ticket changes it.
+        events = MailEvents(self.uow, self.clock)
+        self.mailer.on_dispatch = events.dispatched
+        self.mailer.on_undeliverable = events.undeliverable
         self.rate_limiter = RateLimiter(stores.rates, s.rate_limits, self.clock)
         self.intake = IntakeService(
             self.uow,

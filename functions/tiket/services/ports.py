@@ -173,6 +173,14 @@ class Outbox(Protocol):
 
     def failed(self, mail_id: str, now: datetime, error: str, holder: str) -> None: ...
 
+    def failed_ids(self, limit: int = 100) -> list[str]:
+        """Emails given up on, oldest failure first."""
+        ...
+
+    def redrive(self, mail_id: str, now: datetime) -> None:
+        """A failed email pending again, due at once."""
+        ...
+
 
 class TransientMailError(Exception):
     """Throttling or an outage: try again later."""
