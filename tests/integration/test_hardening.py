@@ -190,3 +190,156 @@ def test_the_to_header_names_exactly_one_recipient(name):
     addresses = parsed["To"].addresses
     assert [a.addr_spec for a in addresses] == ["a@b.go.id"]
     assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
+
+
+# --- 4. staff sessions end: absolute lifetime, idle timeout, revoked on sign-out ----------------
+
+TIK1 = "tik1@example.go.id"
+
+
+def _stolen_cookie(client):
+    cookie = client.get_cookie("tiket_session")
+    assert cookie is not None
+    return cookie.value
+
+
+def test_a_session_ends_after_its_absolute_lifetime_however_busy(
+    client, services, clock, transport
+):
+    from datetime import timedelta
+
+    from tests.support import sign_in
+
+    sign_in(client, transport, TIK1)
+    for _ in range(12):  # in use every 50 minutes, for ten hours
+        clock.advance(minutes=50)
+        assert client.get("/api/auth/me").status_code == 200
+    clock.advance(minutes=50)  # 10 h 50 min after signing in
+    assert client.get("/api/auth/me").status_code == 401
+    assert timedelta(hours=services.settings.session_hours) < timedelta(hours=10, minutes=50)
+
+
+def test_a_session_ends_when_left_idle(client, services, clock, transport):
+    from tests.support import sign_in
+
+    sign_in(client, transport, TIK1)
+    clock.advance(minutes=services.settings.session_idle_minutes + 1)
+    assert client.get("/api/auth/me").status_code == 401
+
+
+def test_sign_out_revokes_the_cookie_everywhere(app, client, services, transport):
+    from tests.support import sign_in
+
+    sign_in(client, transport, TIK1)
+    stolen = _stolen_cookie(client)
+    assert client.post("/api/auth/logout", json={}).status_code == 204
+    thief = app.test_client()
+    thief.set_cookie("tiket_session", stolen)
+    assert thief.get("/api/auth/me").status_code == 401
+
+
+def test_deactivation_ends_the_session(client, services, transport):
+    from dataclasses import replace
+
+    from tests.support import sign_in
+
+    sign_in(client, transport, TIK1)
+    services.staff.put(replace(services.staff.get(TIK1), active=False))
+    assert client.get("/api/auth/me").status_code == 401
+
+
+# --- 5. rotating IPv6 addresses of one /64 share one limit -------------------------------------
+
+
+def test_ipv6_addresses_of_one_64_share_a_rate_limit(aws, clock, transport):
+    from tests.support import make_services
+    from tiket.config import RateLimit
+    from tiket.domain.errors import RateLimited
+
+    services = make_services(clock, transport, rate_limits={"tickets": RateLimit(3, 60)})
+    limiter = services.rate_limiter
+    for host in range(3):
+        limiter.check("tickets", f"2001:db8:1:2::{host + 1}")
+    with pytest.raises(RateLimited):
+        limiter.check("tickets", "2001:db8:1:2:ffff:ffff:ffff:ffff")
+    limiter.check("tickets", "2001:db8:1:3::1")  # another /64: its own limit
+    limiter.check("tickets", "198.51.100.7")  # IPv4 by address
+
+
+# --- 6. sign-in: the same work for any address, a limit per recipient ---------------------------
+
+
+def _operations(api_calls, client, email):
+    api_calls.clear()
+    assert client.post("/api/auth/login", json={"email": email}).status_code == 202
+    return [op for svc, op in api_calls.calls]
+
+
+def test_login_does_the_same_work_for_staff_and_strangers(client, services, api_calls, transport):
+    staff = _operations(api_calls, client, TIK1)
+    stranger = _operations(api_calls, client, "nobody@example.go.id")
+    inactive_before = _operations(api_calls, client, "TIK2@example.go.id")
+    assert staff == stranger == inactive_before
+    assert "SendEmail" not in staff  # nothing leaves inside the request
+    assert transport.sent == []
+    services.mailer.send_due()
+    assert sorted(m.to for m in transport.sent) == [TIK1, "tik2@example.go.id"]
+
+
+def test_sign_in_emails_per_recipient_are_limited(aws, clock, transport):
+    from tests.support import make_services
+    from tiket.config import RateLimit
+    from tiket.web.app import create_app
+
+    services = make_services(clock, transport, rate_limits={"login_to": RateLimit(2, 3600)})
+    client = create_app(services=services).test_client()
+    for _ in range(5):
+        assert client.post("/api/auth/login", json={"email": TIK1}).status_code == 202
+    services.mailer.send_due()
+    assert len(transport.to(TIK1)) == 2  # the rest answered alike, and sent nothing
+
+
+# --- 7. concurrent sweeps send the survey reminder once ------------------------------------------
+
+
+def test_two_sweeps_at_once_send_one_survey_reminder(services, clock, transport):
+    import threading
+    from dataclasses import replace as clone
+    from datetime import timedelta
+
+    from tests.support import resolve
+    from tiket.adapters.clock import FixedClock
+
+    services.intake.file(dict(VALID_TICKET))
+    resolve(services, transport)
+    reminder_at = clock.now() + timedelta(days=4)  # two working days later, and some
+    barrier = threading.Barrier(2)
+
+    def sweep():
+        own = clone(services, clock=FixedClock(reminder_at))
+        barrier.wait()
+        own.sweep.run()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [kind for kind, _ in transport.kinds()].count("survey_reminder") == 1
+
+
+# --- 8. a resent link is for the ticket as it is now ---------------------------------------------
+
+
+def test_a_stale_link_cannot_be_resent(client, services, clock, transport):
+    filed = services.intake.file(dict(VALID_TICKET))
+    cancel_tik1 = token_for(services, latest(transport, TIK1, "new_ticket"), "cancel")
+    ack_tik2 = token_for(
+        services, latest(transport, "tik2@example.go.id", "new_ticket"), "acknowledge"
+    )
+    assert services.actions.perform(ack_tik2, {}).ticket.status == "acknowledged"
+    clock.advance(hours=80)  # tik1's cancel link has expired
+    response = client.post(f"/actions/{cancel_tik1}/resend", headers={"Accept": "application/json"})
+    assert response.status_code == 409
+    assert transport.to(TIK1)[-1].kind == "new_ticket"  # no fresh link went out
+    assert services.tickets.get(filed.number).status == "acknowledged"

@@ -191,7 +191,11 @@ class MemoryOutbox:
     failed_at: dict[str, datetime] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, mail: OutgoingMail, first_attempt: datetime) -> None:
+    def add(self, mail: OutgoingMail, first_attempt: datetime | None) -> None:
+        if first_attempt is None:
+            decoy = replace(mail, to="", to_name="", text="", html="")
+            self.records[mail.id] = MailRecord(decoy, "decoy", 0, None, None, None)
+            return
         self.records[mail.id] = MailRecord(mail, "pending", 0, first_attempt, None, None)
 
     def due(self, now: datetime, limit: int = 100) -> list[str]:

@@ -47,6 +47,8 @@ class Staff:
     name: str
     role: Role
     active: bool = True
+    # Sessions opened before this instant are over (signing out ends them everywhere).
+    signed_out_at: datetime | None = None
 
     def as_actor(self) -> Actor:
         return Actor(email=self.email, name=self.name, role=self.role)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cache, partial
 from zoneinfo import ZoneInfo
 
@@ -132,6 +133,8 @@ class Services:
             self.rate_limiter,
             self.clock,
             s.login_link_minutes,
+            timedelta(hours=s.session_hours),
+            timedelta(minutes=s.session_idle_minutes),
         )
         self.reports = ReportService(
             stores.tickets,

@@ -159,7 +159,10 @@ class RateCounter(Protocol):
 class Outbox(Protocol):
     """Emails waiting to be sent. Only the holder of an email's lease sends it."""
 
-    def add(self, mail: OutgoingMail, first_attempt: datetime) -> None: ...
+    def add(self, mail: OutgoingMail, first_attempt: datetime | None) -> None:
+        """``first_attempt`` None: a decoy, stored (so that a request costs the same whether
+        it sends or not) and never sent, without address or body."""
+        ...
 
     def due(self, now: datetime, limit: int = 100) -> list[str]: ...
 

@@ -218,6 +218,7 @@ class StaffItem(_Keys, Model):
     name = UnicodeAttribute()
     role = UnicodeAttribute()
     active = BooleanAttribute(default=True)
+    signed_out_at = UTCDateTimeAttribute(null=True)
     at = UTCDateTimeAttribute(null=True)
     ip = UnicodeAttribute(null=True)
 

@@ -7,6 +7,7 @@ bodies, which hold live sign-in and action links. A failed one stays whole, list
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +27,7 @@ from tiket.services.ports import MailRecord, OutgoingMail
 
 MAIL_RETENTION = timedelta(days=90)
 FAILED = "MAILFAILED"
+DECOY_KEPT = timedelta(days=1)
 
 
 def mail_item(mail: OutgoingMail, first_attempt: datetime) -> MailItem:
@@ -71,9 +73,16 @@ def _record(item: MailItem) -> MailRecord:
 
 
 class DynamoOutbox:
-    def add(self, mail: OutgoingMail, first_attempt: datetime) -> None:
+    def add(self, mail: OutgoingMail, first_attempt: datetime | None) -> None:
         """An email that belongs to no ticket change (sign-in link, fresh action link)."""
-        put_item(mail_item(mail, first_attempt))
+        if first_attempt is not None:
+            put_item(mail_item(mail, first_attempt))
+            return
+        decoy = mail_item(replace(mail, to="", to_name="", text="", html=""), mail.created_at)
+        decoy.status, decoy.due_pk, decoy.due_sk = "decoy", None, None
+        decoy.next_attempt_at = None
+        decoy.ttl = ttl_of(mail.created_at + DECOY_KEPT)
+        put_item(decoy)
 
     def due(self, now: datetime, limit: int = 100) -> list[str]:
         condition = MailItem.due_sk <= utc_key(now) + "~"
