@@ -18,6 +18,10 @@ ENTRIES: dict[str, dict[str, str]] = {
         "id": "Header Idempotency-Key harus berupa teks biasa, paling panjang {max} karakter.",
         "en": "The Idempotency-Key header must be plain text of at most {max} characters.",
     },
+    "error.lang": {
+        "id": "Bahasa tidak dikenal. Pilih salah satu: {languages}.",
+        "en": "Unknown language. Choose one of: {languages}.",
+    },
     "error.invalid_time": {
         "id": "Waktu tidak sah. Gunakan format ISO 8601, mis. 2026-11-30T08:06:00+07:00.",
         "en": "Invalid time. Use ISO 8601, e.g. 2026-11-30T08:06:00+07:00.",

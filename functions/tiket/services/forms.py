@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictInt,
@@ -39,6 +40,16 @@ LIMITS = {
 NIP = re.compile(r"[0-9]{18}")
 PHONE = re.compile(r"[0-9+ ]{5,30}")
 PHONE_SCHEMA = r"^ *([0-9+][0-9+ ]{3,28}[0-9+])? *$"  # the same, or blank, before stripping
+# The addresses TIKet takes, as one pattern for the code and the OpenAPI document alike: a
+# plain local part of up to three dot-separated words, a lower-case domain of up to five
+# labels, not a special-use name (.test, .local…). Every address it matches passes
+# email-validator too, which then normalises it.
+EMAIL = re.compile(
+    r"[A-Za-z0-9_+-]{1,20}(?:\.[A-Za-z0-9_+-]{1,20}){0,2}"
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?\.){1,4}"
+    r"(?!(?:arpa|invalid|local|localhost|onion|test)$)[a-z]{2,12}"
+)
+EMAIL_SCHEMA = "^\\s*" + EMAIL.pattern.replace(")$)", ")\\s*$)") + "\\s*$"
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SINGLE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -71,7 +82,7 @@ class TicketForm(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=True, str_strip_whitespace=True)
 
     name: Annotated[str, _line("name")]
-    email: Annotated[str, _limit("email", format="email")]
+    email: Annotated[str, _limit("email", format="email", pattern=EMAIL_SCHEMA)]
     nip: Annotated[str | None, _limit("nip", pattern=r"^([0-9]{18})?$")] = None
     phone: Annotated[str | None, _limit("phone", pattern=PHONE_SCHEMA)] = None
     unit: Annotated[str, _line("unit")]
@@ -103,10 +114,7 @@ class TicketForm(BaseModel):
     @field_validator("email")
     @classmethod
     def _email(cls, value: str) -> str:
-        try:
-            return validate_email(value, check_deliverability=False).normalized
-        except EmailNotValidError:
-            raise PydanticCustomError("email", "invalid email") from None
+        return valid_email(value)
 
     @field_validator("nip")
     @classmethod
@@ -132,7 +140,16 @@ class TicketForm(BaseModel):
 
 
 UNSUR_CODES = tuple(f"u{i}" for i in range(1, 10))
-Answer = Annotated[StrictInt, Field(ge=1, le=4)]
+
+
+def _whole(value: Any) -> Any:
+    """JSON has one number type: ``2.0`` is the answer 2 (a JSON Schema integer)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Answer = Annotated[StrictInt, Field(ge=1, le=4), BeforeValidator(_whole)]
 
 
 class SurveyAnswers(BaseModel):
@@ -165,6 +182,32 @@ class SurveyForm(BaseModel):
         if value is not None and CONTROL.search(value):
             raise PydanticCustomError("control_chars", "control characters")
         return value.strip() if value else None
+
+
+def valid_email(value: str) -> str:
+    """The address normalised, or a field error (``field.email``)."""
+    if not EMAIL.fullmatch(value.strip()):
+        raise PydanticCustomError("email", "invalid email")
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise PydanticCustomError("email", "invalid email") from None
+
+
+class LoginForm(BaseModel):
+    """Body of ``POST /api/auth/login``: any text is taken (and answered alike)."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    email: Annotated[str, Field(max_length=254)]
+
+
+class SigninForm(BaseModel):
+    """Body of ``POST /api/auth/signin``: the token of a sign-in link."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    token: Annotated[str, Field(max_length=1024)]
 
 
 def _message(error: ErrorDetails) -> Msg:

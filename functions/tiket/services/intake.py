@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta, tzinfo
@@ -34,6 +35,9 @@ from tiket.services.unit_of_work import TicketUnitOfWork
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
 MAX_KEY_LENGTH = 200
+# A key is text: no control characters (C0, DEL, C1); the OpenAPI document says the same.
+KEY_REFUSED = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+KEY_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
 
 
 class FiledView(TypedDict):
@@ -159,7 +163,7 @@ class IntakeService:
 def _checked_key(key: str | None) -> str | None:
     if key is None or key == "":
         return None
-    if len(key) > MAX_KEY_LENGTH or not key.isprintable():
+    if len(key) > MAX_KEY_LENGTH or KEY_REFUSED.search(key):
         raise BadRequest(Msg("error.idempotency_key", {"max": MAX_KEY_LENGTH}))
     return key
 

@@ -113,11 +113,12 @@ def _month_end(year: int, month: int) -> date:
 def parse_period(value: str | None, start: str | None, end: str | None, today: date) -> Period:
     """``value`` (month, quarter, semester or year) or ``start``/``end`` dates; neither:
     the current month. Invalid input raises ``ValidationFailed`` naming the fields."""
-    if value and (start or end):
+    # An empty parameter (``?to=``) is given, and wrong; only an absent one takes a default.
+    if value is not None and (start is not None or end is not None):
         raise ValidationFailed({"period": Msg("report.period.one_kind")})
-    if start or end:
+    if start is not None or end is not None:
         return _range(start, end)
-    if not value:
+    if value is None:
         value = f"{today:%Y-%m}"
     match = PERIOD.fullmatch(value.strip())
     year = int(match["year"]) if match else 0

@@ -17,6 +17,7 @@ from tiket.log import log_event
 from tiket.services.action_forms import ACTION_FORMS
 from tiket.services.bootstrap import Services, build_services
 from tiket.web import errors, security
+from tiket.web.http import refuse_unknown_language
 
 
 def create_app(settings: config.Settings | None = None, services: Services | None = None) -> Flask:
@@ -87,6 +88,7 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
 
     errors.register(app)
     security.register(app, settings)
+    app.before_request(refuse_unknown_language)
 
     @app.after_request
     def _log(response):

@@ -19,6 +19,7 @@ from flask import (
     request,
     send_from_directory,
 )
+from werkzeug.routing import PathConverter
 
 from tiket.adapters.clock import FixedClock
 from tiket.domain.errors import BadRequest
@@ -100,8 +101,20 @@ def sweep_at():
     return json_response(report.as_json(), 200)
 
 
+class SitePath(PathConverter):
+    """A path of the static site, never the API's or the action pages' (so that a method
+    those routes do not take is a 405 naming their own methods only)."""
+
+    regex = r"(?!api/|actions/)[^/].*?"
+
+
+@bp.record_once
+def _site_paths(state) -> None:
+    state.app.url_map.converters["site"] = SitePath
+
+
 @bp.get("/", defaults={"path": "index.html"})
-@bp.get("/<path:path>")
+@bp.get("/<site:path>")
 def site(path: str):
     directory = services().settings.site_dir
     if directory is None:

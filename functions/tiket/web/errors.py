@@ -55,7 +55,8 @@ HTTP_MESSAGES = {
 def render_error(status: int, code: str, msg: Msg, fields=None, headers=None, **page):
     language = lang()
     message = render(msg, language)
-    if wants_json():
+    # A method no route takes gets JSON like the API: no page exists for it.
+    if wants_json() or status == 405:
         body: dict[str, Any] = {"error": code, "message": message}
         if fields:
             body["fields"] = {name: render(m, language) for name, m in fields.items()}
@@ -94,7 +95,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         code, key = HTTP_MESSAGES.get(error.code or 500, ("bad_request", "error.bad_request"))
-        return render_error(error.code or 500, code, Msg(key))
+        # A 405 names the methods the path takes (RFC 9110), whatever the method was.
+        allowed = getattr(error, "valid_methods", None)
+        headers = {"Allow": ", ".join(sorted(allowed))} if allowed else None
+        return render_error(error.code or 500, code, Msg(key), headers=headers)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

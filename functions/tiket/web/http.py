@@ -9,7 +9,7 @@ from flask import current_app, request
 
 from tiket.domain.errors import BadRequest, TiketError
 from tiket.domain.text import Msg
-from tiket.messages import pick_language
+from tiket.messages import LANGUAGES, pick_language
 from tiket.web.security import client_address
 
 if TYPE_CHECKING:
@@ -30,6 +30,13 @@ def lang() -> str:
     turn a staff member's action page into English)."""
     accept = request.headers.get("Accept-Language") if wants_json() else None
     return pick_language(accept, request.args.get("lang"))
+
+
+def refuse_unknown_language() -> None:
+    """``?lang=`` names one of the languages, or is absent (before every request)."""
+    asked = request.args.get("lang")
+    if asked is not None and asked not in LANGUAGES:
+        raise BadRequest(Msg("error.lang", {"languages": ", ".join(LANGUAGES)}))
 
 
 def wants_json() -> bool:

@@ -15,7 +15,7 @@ from typing_extensions import TypedDict
 
 from tiket.domain.vocabulary import Action, Role, Status, Step
 from tiket.services.action_forms import ACTION_FORMS
-from tiket.services.forms import SurveyForm, TicketForm
+from tiket.services.forms import LoginForm, SigninForm, SurveyForm, TicketForm
 from tiket.services.intake import FiledView
 from tiket.services.views import (
     IsoTime,
@@ -105,14 +105,6 @@ class Resent(TypedDict):
     sent_to: str
 
 
-class LoginRequest(TypedDict):
-    email: str
-
-
-class SigninRequest(TypedDict):
-    token: str
-
-
 class Message(TypedDict):
     message: str
 
@@ -143,10 +135,8 @@ RESPONSES: tuple[type, ...] = (
     StaffMember,
     Queue,
     StaffTicketFull,
-    LoginRequest,
-    SigninRequest,
 )
-REQUEST_MODELS = (TicketForm, SurveyForm)
+REQUEST_MODELS = (TicketForm, SurveyForm, LoginForm, SigninForm)
 REF = "#/components/schemas/{model}"
 
 

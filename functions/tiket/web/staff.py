@@ -8,12 +8,13 @@ from functools import wraps
 
 from flask import Blueprint, g, request, session
 
-from tiket.domain.errors import Forbidden, Unauthenticated
+from tiket.domain.errors import Forbidden, Unauthenticated, ValidationFailed
 from tiket.domain.model import Staff
 from tiket.domain.text import Msg
 from tiket.domain.vocabulary import STAFF_ROLES, Role
 from tiket.messages import ROLES, label, t
 from tiket.services.auth import Session
+from tiket.services.forms import LoginForm, SigninForm, parse
 from tiket.web.errors import json_response
 from tiket.web.http import client, json_body, lang, services
 from tiket.web.schemas import Message, Queue, StaffMember
@@ -67,19 +68,17 @@ def _staff_json(staff: Staff) -> StaffMember:
 
 @bp.post("/auth/login")
 def login():
-    body = json_body()
-    email = body.get("email") if isinstance(body, dict) else None
-    services().auth.request_link(email, client())
+    form = parse(LoginForm, json_body())
+    services().auth.request_link(form.email, client())
     sent: Message = {"message": t("auth.sent", lang())}
     return json_response(sent, 202)
 
 
 @bp.post("/auth/signin")
 def signin():
-    body = json_body()
-    token = body.get("token") if isinstance(body, dict) else None
+    form = parse(SigninForm, json_body())
     auth = services().auth
-    staff = auth.consume(token, client())
+    staff = auth.consume(form.token, client())
     opened = auth.open_session(staff)
     session.clear()
     session.permanent = True  # a browser session would outlive nothing; the server decides
@@ -89,7 +88,9 @@ def signin():
 
 @bp.post("/auth/logout")
 def logout():
-    json_body()  # JSON only, like every staff route: a cross-site form cannot sign anyone out
+    # A JSON object only, like every staff route: a cross-site form cannot sign anyone out.
+    if not isinstance(json_body(), dict):
+        raise ValidationFailed({}, Msg("field.object"))
     services().auth.sign_out(_session())  # every session of this member ends, server-side
     session.clear()
     return "", 204
@@ -111,10 +112,18 @@ def queue():
         lang(),
         status=request.args.get("status") or None,
         assignee=request.args.get("assignee") or None,
-        late_only=request.args.get("late") in ("1", "true"),
+        late_only=_flag("late"),
     )
     body: Queue = {"tickets": rows, "count": len(rows)}
     return json_response(body, 200)
+
+
+def _flag(name: str) -> bool:
+    """A yes-only query flag: absent, or ``1``/``true``."""
+    value = request.args.get(name)
+    if value not in (None, "1", "true"):
+        raise ValidationFailed({name: Msg("field.choice", {"choices": "1, true"})})
+    return value is not None
 
 
 @bp.get("/staff/tickets/<number>")

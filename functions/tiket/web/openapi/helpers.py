@@ -20,7 +20,8 @@ STRING = {"type": "string"}
 
 
 ERROR_TEXT = {
-    400: "Not valid: the body is not JSON, or fields are wrong (`fields` says which)",
+    400: "Not valid: an unknown `lang`, a body that is not JSON, or wrong fields "
+    "(`fields` says which)",
     401: "Not signed in",
     403: "Forged or foreign link, or a role without access",
     404: "Unknown (every unknown token answers the same)",
@@ -42,7 +43,8 @@ RETRY_AFTER = {
     }
 }
 # Every answer the app gives may be one of these, whatever the operation.
-ALWAYS = (500, 503)
+# Every operation may answer these: an unknown ``lang`` (400), an outage (503), a bug (500).
+ALWAYS = (400, 500, 503)
 
 
 def _content(schema: Schema, page: bool) -> dict:

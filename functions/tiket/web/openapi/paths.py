@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tiket.config import Settings
 from tiket.messages import REPORT_CHARTS
+from tiket.services.intake import KEY_PATTERN
 from tiket.web.openapi.helpers import (
     ACTION_TOKEN,
     FILED_LINKS,
@@ -21,18 +22,27 @@ def paths(settings: Settings) -> dict[str, dict]:
     filed = ok("The ticket, or the earlier one of this Idempotency-Key", ref("FiledView"))
     filed["links"] = FILED_LINKS
     reports = ("reports",)
+    # Rules across fields (both dates or neither, in order, at most three years, a
+    # period or dates) are the 400's to tell: a schema of query parameters cannot say them.
+    day = {"type": "string", "format": "date"}
+    period_pattern = r"^[0-9]{4}(-(0[1-9]|1[0-2]|[Qq][1-4]|[Ss][12]))?$"
     period = [
         {
             "name": name,
             "in": "query",
             "required": False,
-            "schema": STRING,
+            "schema": schema,
             "description": text,
         }
-        for name, text in (
-            ("period", "2026-11, 2026-Q4, 2026-S2 or 2026; the current month when absent"),
-            ("from", "first day (YYYY-MM-DD), with `to` instead of `period`"),
-            ("to", "last day (YYYY-MM-DD)"),
+        for name, schema, text in (
+            (
+                "period",
+                {"type": "string", "pattern": period_pattern},
+                "2026-11, 2026-Q4, 2026-S2 or 2026 (years 2000-2100); the current month "
+                "when absent",
+            ),
+            ("from", day, "first day (YYYY-MM-DD), with `to` instead of `period`"),
+            ("to", day, "last day (YYYY-MM-DD), at most three years after `from`"),
         )
     ]
     return {
@@ -61,7 +71,7 @@ def paths(settings: Settings) -> dict[str, dict]:
                         "name": "Idempotency-Key",
                         "in": "header",
                         "required": False,
-                        "schema": {"type": "string", "maxLength": 200},
+                        "schema": {"type": "string", "maxLength": 200, "pattern": KEY_PATTERN},
                         "description": "Same key and body again: the same ticket, no second "
                         "email; same key, other body: 422",
                     }
@@ -128,7 +138,7 @@ def paths(settings: Settings) -> dict[str, dict]:
                 "Ask for a sign-in link; the same answer for every address",
                 {202: ok("A known staff address gets a link", ref("Message"))},
                 (400, 413, 415, 429),
-                body=json_body(ref("LoginRequest")),
+                body=json_body(ref("LoginForm")),
                 tags=("staff",),
             )
         },
@@ -138,7 +148,7 @@ def paths(settings: Settings) -> dict[str, dict]:
                 "Sign in with the link's token; sets the session cookie",
                 {200: ok("Signed in", ref("StaffMember"))},
                 (400, 403, 409, 410, 413, 415),
-                body=json_body(ref("SigninRequest")),
+                body=json_body(ref("SigninForm")),
                 tags=("staff",),
             )
         },
@@ -175,7 +185,11 @@ def paths(settings: Settings) -> dict[str, dict]:
                         "schema": {"type": "string"},
                         "description": "an email, `me` or `pool`",
                     },
-                    {"name": "late", "in": "query", "schema": {"type": "string", "enum": ["1"]}},
+                    {
+                        "name": "late",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": ["1", "true"]},
+                    },
                 ],
                 tags=("staff",),
             )
