@@ -73,7 +73,5 @@ def test_the_contract_holds_under_every_check(stack):
         "--no-color",
     ]
     env = {**os.environ, "TIKET_FUZZ_SESSION": session}
-    done = subprocess.run(
-        command, capture_output=True, text=True, timeout=900, env=env
-    )
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900, env=env)
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
