@@ -5,10 +5,18 @@
 2. R tickets (default 100) raced: both ICT staff POST their acknowledge link from the outbox
    at once (``Accept: application/json``), 2R clicks.
 
+With faults (the default; ``--no-faults`` for a clean run): SES refuses every send during the
+first third of the submissions, and DynamoDB throttles 5 % of all writes throughout (both
+answered in moto's place at the HTTP level, through the stack's ``/_dev/faults``, so botocore
+retries them as real ones). Clients do what the API asks: a 503 is sent again after its
+Retry-After with the same Idempotency-Key. Afterwards the outbox is drained by sweeps run
+as if hours had passed (``/_dev/sweep?at=``).
+
 Prints throughput, p50/p95 latency and errors by kind for each phase, then the audit, read
-from the table and the outbox: tickets stored = 201s returned, numbers distinct, exactly one
-acknowledgement per raced ticket, emails = 3 per ticket + 2 per acknowledgement. Exits 1 if
-the audit fails.
+from the table and the outbox: tickets stored = tickets answered, numbers distinct, one
+ticket per Idempotency-Key, exactly one acknowledgement per raced ticket, every email of
+those kinds sent exactly once (confirmation and two new-request emails per ticket, two per
+acknowledgement), every outbox record sent. Exits 1 if the audit fails.
 
 The stack runs in a temporary directory (the user's ``var/`` is untouched) with the rate
 limits raised for the bench. Every request has a timeout; every loop is bounded.
@@ -28,6 +36,7 @@ import time
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -40,6 +49,8 @@ from tests.stack import LocalStack
 from tests.support import VALID_TICKET
 
 TIMEOUT_S = 30
+RETRIES = 5
+THROTTLE = 0.05  # share of DynamoDB writes throttled
 GENEROUS = {"tickets": [100_000, 60], "login": [100_000, 60], "resend": [100_000, 60]}
 TIK = ("tik1@example.go.id", "tik2@example.go.id")
 ACTION_LINK = re.compile(r"https?://\S+/actions/[A-Za-z0-9_.\-]+")
@@ -74,10 +85,22 @@ def call(method: str, url: str, body: dict | None = None, headers: dict | None =
         return status, elapsed, None
 
 
+def patient_call(method: str, url: str, body=None, headers=None):
+    """A client that follows the API: a 503 is tried again after Retry-After (the same
+    Idempotency-Key makes that safe), a few times."""
+    started = time.perf_counter()
+    for _ in range(RETRIES):
+        status, _, payload = call(method, url, body, headers)
+        if status != 503:
+            break
+        time.sleep(1)
+    return status, time.perf_counter() - started, payload
+
+
 def run_phase(name: str, jobs: list, concurrency: int) -> list:
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        results = list(pool.map(lambda job: call(*job), jobs))
+        results = list(pool.map(lambda job: patient_call(*job), jobs))
     wall = time.perf_counter() - started
     latencies = sorted(seconds for _, seconds, _ in results)
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
@@ -146,18 +169,40 @@ def table(stack: LocalStack) -> list[dict]:
     ]
 
 
+def drain(stack: LocalStack) -> None:
+    """Faults off, then sweeps as if hours had passed, until every email is out."""
+    stack.request("POST", "/_dev/faults", {"ses_down": False, "write_throttle": 0})
+    later = datetime.now(UTC)
+    for _ in range(12):
+        later += timedelta(hours=2)
+        # One sweep does hours of breaches and emails at once: a long timeout.
+        connection = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=900)
+        connection.request("POST", "/_dev/sweep?at=" + later.isoformat().replace("+", "%2B"))
+        connection.getresponse().read()
+        connection.close()
+        statuses = {i["status"]["S"] for i in table(stack) if i["pk"]["S"].startswith("MAIL#")}
+        if statuses <= {"sent", "decoy"}:
+            return
+
+
 def audit(stack: LocalStack, filed: list, clicks: list, raced: list[str]) -> bool:
-    numbers = [body["number"] for status, _, body in filed if status == 201]
+    numbers = [body["number"] for status, _, body in filed if status in (200, 201)]
     stored, acks, outbox_records = set(), Counter(), Counter()
     for item in table(stack):
         pk, sk = item["pk"]["S"], item["sk"]["S"]
         if pk.startswith("T#") and sk == "META":
             stored.add(item["number"]["S"])
-        elif pk.startswith("T#") and sk.startswith("H#") and sk.endswith("#acknowledge"):
+        elif pk.startswith("T#") and sk.startswith("H#") and item["action"]["S"] == "acknowledge":
             acks[pk.removeprefix("T#")] += 1
         elif pk.startswith("MAIL#"):
             outbox_records[item["status"]["S"]] += 1
-    sent = Counter(mail["kind"] for mail in outbox(stack.var_dir / "outbox"))
+    mails = outbox(stack.var_dir / "outbox")
+    sent = Counter(mail["kind"] for mail in mails)
+    repeated = [
+        key
+        for key, n in Counter((m["ticket"], m["kind"], m["to"]) for m in mails).items()
+        if n > 1 and key[1] != "breach"
+    ]
     answered = Counter(status for status, _, _ in clicks)
     expected = {
         "confirmation": len(numbers),
@@ -174,6 +219,7 @@ def audit(stack: LocalStack, filed: list, clicks: list, raced: list[str]) -> boo
         ("acknowledgements in all", sum(acks.values()), len(raced)),
         ("clicks answered 200 / 409", (answered[200], answered[409]), (len(raced),) * 2),
         ("emails by kind (outbox files)", {k: sent[k] for k in expected}, expected),
+        ("no email sent twice", repeated, []),
         ("outbox records, all sent", dict(outbox_records), {"sent": sum(sent.values())}),
     ]
     print("\naudit")
@@ -192,16 +238,35 @@ def main() -> int:
     parser.add_argument("--tickets", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--races", type=int, default=100)
+    parser.add_argument("--no-faults", dest="faults", action="store_false")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tiket-load-") as tmp:
         stack = LocalStack(Path(tmp) / "var", env={"TIKET_RATE_LIMITS": json.dumps(GENEROUS)})
         stack.start(timeout=120)
         try:
             print(f"local stack {stack.url}: {args.tickets} tickets, {args.concurrency} at once")
-            filed = run_phase("submissions", submissions(stack.url, args.tickets), args.concurrency)
-            raced = [body["number"] for status, _, body in filed if status == 201][: args.races]
-            jobs = races(outbox(stack.var_dir / "outbox"), raced)
-            clicks = run_phase("acknowledge", jobs, args.concurrency)
+            jobs = submissions(stack.url, args.tickets)
+            third = len(jobs) // 3
+            if args.faults:
+                print(f"faults: SES down for the first {third}, {THROTTLE:.0%} writes throttled")
+                stack.request(
+                    "POST", "/_dev/faults", {"ses_down": True, "write_throttle": THROTTLE}
+                )
+            filed = run_phase("subm. (SES down)", jobs[:third], args.concurrency)
+            stack.request("POST", "/_dev/faults", {"ses_down": False})
+            filed += run_phase("submissions", jobs[third:], args.concurrency)
+            answered = [body["number"] for status, _, body in filed if status in (200, 201)]
+            if args.faults:
+                drain(stack)  # the tickets' emails out before their links are raced
+            raced = answered[: args.races]
+            if args.faults:  # the acknowledge race under throttling too
+                stack.request("POST", "/_dev/faults", {"write_throttle": THROTTLE})
+            clicks = run_phase(
+                "acknowledge", races(outbox(stack.var_dir / "outbox"), raced), args.concurrency
+            )
+            injected = stack.request("POST", "/_dev/faults", {})[1]["injected"]
+            drain(stack)
+            print(f"injected faults: {injected}")
             ok = audit(stack, filed, clicks, raced)
         finally:
             stack.stop(timeout=300)

@@ -28,7 +28,7 @@ from werkzeug.serving import make_server
 from tiket import config
 from tiket.domain.model import Staff
 from tiket.domain.vocabulary import Role
-from tiket.local_moto import patch_moto
+from tiket.local_moto import install_fault_switch, patch_moto
 from tiket.log import log_event
 from tiket.services.bootstrap import Services, build_services
 from tiket.web.app import create_app
@@ -141,6 +141,7 @@ def run(port: int | None = None) -> None:
     from moto.server import ThreadedMotoServer
 
     patch_moto()
+    install_fault_switch()  # off until /_dev/faults turns an outage on (bench/load)
     # werkzeug's access log prints whole URLs, and URLs carry tokens; our own JSON request
     # log names the route pattern instead.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

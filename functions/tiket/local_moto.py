@@ -15,9 +15,13 @@ Two gaps of moto 5 matter to TIKet:
 from __future__ import annotations
 
 import copy
+import json
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from random import Random
 from typing import Any
 
 _MOTO_LOCK = threading.RLock()
@@ -136,3 +140,59 @@ def _transact_write_items(self, transact_items: list[dict[str, Any]]) -> None:
     if any(code is not None for code, _, _ in errors):
         rollback()
         raise TransactionCanceledException(errors)
+
+
+# --- faults on demand (the local stack's ``/_dev/faults``, for bench/load) -------------------
+
+
+@dataclass
+class FaultSwitch:
+    """Outages the local stack can be told to have: SES refusing every send (throttled), and
+    DynamoDB throttling a share of writes. Answered at the HTTP level, in moto's place, so
+    botocore retries them as it would real ones."""
+
+    ses_down: bool = False
+    write_throttle: float = 0.0
+    injected: Counter[str] = field(default_factory=Counter)
+    random: Random = field(default_factory=lambda: Random(1))  # noqa: S311 - not security
+
+
+FAULTS = FaultSwitch()
+WRITES = {"PutItem", "UpdateItem", "TransactWriteItems", "BatchWriteItem", "DeleteItem"}
+
+
+def install_fault_switch() -> None:
+    """Wrap moto's server app once; it answers normally until ``FAULTS`` says otherwise."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    original = DomainDispatcherApplication.__call__
+    if getattr(original, "faults", False):
+        return
+
+    def faulty(self: Any, environ: dict[str, Any], start_response: Any) -> Any:
+        fault = _fault_for(environ)
+        if fault is None:
+            return original(self, environ, start_response)
+        FAULTS.injected[fault[0]] += 1
+        status, error_type, body = fault[1]
+        start_response(
+            status,
+            [("Content-Type", "application/json"), ("x-amzn-ErrorType", error_type)],
+        )
+        return [json.dumps(body).encode()]
+
+    setattr(faulty, "faults", True)  # noqa: B010 - a mark on a plain function
+    setattr(DomainDispatcherApplication, "__call__", faulty)  # noqa: B010
+
+
+def _fault_for(environ: dict[str, Any]) -> tuple[str, tuple[str, str, dict]] | None:
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    path = environ.get("PATH_INFO", "")
+    if FAULTS.ses_down and path.startswith("/v2/email/outbound-emails"):
+        return "ses", ("429 Too Many Requests", "TooManyRequestsException", {"message": "down"})
+    operation = target.rsplit(".", 1)[-1]
+    if operation in WRITES and FAULTS.random.random() < FAULTS.write_throttle:
+        code = "ProvisionedThroughputExceededException"
+        body = {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": "throttled"}
+        return "dynamodb", ("400 Bad Request", code, body)
+    return None

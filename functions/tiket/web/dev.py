@@ -24,8 +24,9 @@ from werkzeug.routing import PathConverter
 from tiket.adapters.clock import FixedClock
 from tiket.domain.errors import BadRequest
 from tiket.domain.text import Msg
+from tiket.local_moto import FAULTS
 from tiket.web.errors import json_response
-from tiket.web.http import lang, services, wants_json
+from tiket.web.http import json_body, lang, services, wants_json
 
 bp = Blueprint("dev", __name__)
 LINK = re.compile(r"https?://[^\s<>\"]+")
@@ -99,6 +100,21 @@ def sweep_at():
         clock = FixedClock(instant)
     report = dataclasses.replace(s, clock=clock).sweep.run()
     return json_response(report.as_json(), 200)
+
+
+@bp.post("/_dev/faults")
+def faults():
+    """Outages on demand (``bench/load``): ``{"ses_down": bool, "write_throttle": 0..1}``;
+    answers the settings and what was injected so far."""
+    body = json_body()
+    if isinstance(body, dict):
+        if isinstance(body.get("ses_down"), bool):
+            FAULTS.ses_down = body["ses_down"]
+        share = body.get("write_throttle")
+        if isinstance(share, int | float) and 0 <= share <= 1:
+            FAULTS.write_throttle = float(share)
+    state = {"ses_down": FAULTS.ses_down, "write_throttle": FAULTS.write_throttle}
+    return json_response({**state, "injected": dict(FAULTS.injected)}, 200)
 
 
 class SitePath(PathConverter):
