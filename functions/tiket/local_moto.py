@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import copy
 import json
+import secrets
 import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from random import Random
 from typing import Any
 
 _MOTO_LOCK = threading.RLock()
@@ -154,7 +154,6 @@ class FaultSwitch:
     ses_down: bool = False
     write_throttle: float = 0.0
     injected: Counter[str] = field(default_factory=Counter)
-    random: Random = field(default_factory=lambda: Random(1))  # noqa: S311 - not security
 
 
 FAULTS = FaultSwitch()
@@ -191,7 +190,7 @@ def _fault_for(environ: dict[str, Any]) -> tuple[str, tuple[str, str, dict]] | N
     if FAULTS.ses_down and path.startswith("/v2/email/outbound-emails"):
         return "ses", ("429 Too Many Requests", "TooManyRequestsException", {"message": "down"})
     operation = target.rsplit(".", 1)[-1]
-    if operation in WRITES and FAULTS.random.random() < FAULTS.write_throttle:
+    if operation in WRITES and secrets.randbelow(10_000) < FAULTS.write_throttle * 10_000:
         code = "ProvisionedThroughputExceededException"
         body = {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": "throttled"}
         return "dynamodb", ("400 Bad Request", code, body)
