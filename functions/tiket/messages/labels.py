@@ -36,6 +36,9 @@ ACTIONS = {
     "remind": ("Pengingat survei", "Survey reminder"),
     "create": ("Permohonan diajukan", "Request filed"),
     "import": ("Dipindahkan dari formulir lama", "Imported from the former form"),
+    "message": ("Pesan", "Message"),
+    "reopen": ("Dibuka kembali", "Reopened"),
+    "reply": ("Balas", "Reply"),
 }
 
 ROLES = {

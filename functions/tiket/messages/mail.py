@@ -31,7 +31,7 @@ _TEXTS = {
     "tautan di bawah untuk memantau perkembangan permohonan Anda.",
     "mail.new_ticket.intro": "Ada permohonan layanan penanganan kendala TIK baru. Petugas "
     "pertama yang menekan \u201cTerima\u201d menjadi penanggung jawab tiket ini.",
-    "mail.acknowledged.prefix": "Diterima",
+    "mail.acknowledged.prefix": "Diterima oleh {name}",
     "mail.acknowledged.intro": "Permohonan Anda telah diterima oleh {name} (Pengelola TIK) "
     "dan sedang didiagnosa.",
     "mail.next_steps.prefix": "Langkah berikutnya",
@@ -51,7 +51,8 @@ _TEXTS = {
     "mail.resolved.prefix": "Selesai",
     "mail.resolved.intro": "Permohonan Anda telah selesai ditangani. Mohon luangkan waktu "
     "sekitar dua menit untuk mengisi Survei Kepuasan Masyarakat (SKM); jawaban Anda "
-    "menjadi bahan evaluasi kinerja unit kami.",
+    "menjadi bahan evaluasi kinerja unit kami. Jika masalahnya belum teratasi, buka tombol "
+    "yang sama dan pilih \u201cMasalah belum teratasi\u201d.",
     "mail.repair_done.prefix": "Perbaikan selesai",
     "mail.repair_done.intro": "Perbaikan tiket ini telah diselesaikan oleh {name} "
     "(Pengelola Rumah Tangga).",

@@ -15,10 +15,12 @@ from typing_extensions import TypedDict
 
 from tiket.domain.vocabulary import Action, Role, Status, Step
 from tiket.services.action_forms import ACTION_FORMS
+from tiket.services.conversation_forms import LookupForm, MessageForm, ReopenForm
 from tiket.services.forms import SurveyForm, TicketForm
 from tiket.services.intake import FiledView
 from tiket.services.views import (
     IsoTime,
+    MessageView,
     QueueRow,
     StaffTicket,
     StaffTicketFull,
@@ -92,12 +94,14 @@ class ActionView(TypedDict):
     fields: list[str]
     recipient: Recipient
     expires_at: IsoTime
+    messages: NotRequired[list[MessageView]]  # the ticket's conversation
 
 
 class ActionDone(TypedDict):
     ok: Literal[True]
     ticket: StaffTicket
     next: dict[str, str]  # fresh links for what the actor may do next, by action
+    message: NotRequired[MessageView]  # a reply link: the message posted
 
 
 class Resent(TypedDict):
@@ -129,6 +133,12 @@ class Queue(TypedDict):
     count: int
 
 
+class Reopened(TypedDict):
+    number: str
+    status: Status
+    status_label: str
+
+
 RESPONSES: tuple[type, ...] = (
     ErrorBody,
     Health,
@@ -145,8 +155,10 @@ RESPONSES: tuple[type, ...] = (
     StaffTicketFull,
     LoginRequest,
     SigninRequest,
+    MessageView,
+    Reopened,
 )
-REQUEST_MODELS = (TicketForm, SurveyForm)
+REQUEST_MODELS = (TicketForm, SurveyForm, MessageForm, ReopenForm, LookupForm)
 REF = "#/components/schemas/{model}"
 
 

@@ -102,6 +102,9 @@ def ticket_values(ticket: Ticket, next_check: datetime | None, zone: tzinfo) -> 
         "notified_at": ticket.notified_at,
         "breaches": {str(step) for step in ticket.breaches} or None,
         "survey_reminded_at": ticket.survey_reminded_at,
+        "requester_messages": ticket.requester_messages or None,
+        "staff_messages": ticket.staff_messages or None,
+        "reopens": ticket.reopens or None,
         "due_pk": "TICKET" if next_check else None,
         "due_sk": f"{utc_key(next_check)}#{ticket.number}" if next_check else None,
         "list_pk": "OPEN" if is_open else None,
@@ -165,6 +168,9 @@ def ticket_from(item: TicketItem) -> Ticket:
         notified_at=item.notified_at,
         breaches=frozenset(Step(step) for step in item.breaches or ()),
         survey_reminded_at=item.survey_reminded_at,
+        requester_messages=int(item.requester_messages or 0),
+        staff_messages=int(item.staff_messages or 0),
+        reopens=int(item.reopens or 0),
     )
 
 

@@ -158,6 +158,9 @@ class TicketItem(_Keys, Model):
     notified_at = UTCDateTimeAttribute(null=True)
     breaches = UnicodeSetAttribute(null=True)
     survey_reminded_at = UTCDateTimeAttribute(null=True)
+    requester_messages = NumberAttribute(null=True)
+    staff_messages = NumberAttribute(null=True)
+    reopens = NumberAttribute(null=True)
 
 
 class HistoryItem(_Keys, Model):
@@ -243,6 +246,7 @@ class MailItem(_Keys, Model):
     last_error = UnicodeAttribute(null=True)
     sent_at = UTCDateTimeAttribute(null=True)
     ttl = NumberAttribute(null=True)
+    reply_to = UnicodeAttribute(null=True)
 
 
 class RateItem(_Keys, Model):
