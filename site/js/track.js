@@ -53,7 +53,9 @@ function renderHistory(history) {
     if (at) li.append(timeEl(at, false));
     const from = e.from_label || e.from || '';
     const to = e.to_label || e.to || '';
-    li.append(h('span', 'change', from && to ? `${from} → ${to}` : (to || from)));
+    // A change that keeps the status (a message, a reminder) says what it was instead.
+    const same = e.from && e.from === e.to && e.action_label;
+    li.append(h('span', 'change', same ? e.action_label : (from && to ? `${from} → ${to}` : (to || from))));
     const actor = e.actor_name || e.actor;
     const role = e.role_label;
     if (actor) li.append(h('span', 'muted', ` ${msg('by', { name: role ? `${actor} (${role})` : actor })}`));
