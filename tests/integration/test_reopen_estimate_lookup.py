@@ -21,7 +21,7 @@ from tests.support import (
     token_for,
     track_token,
 )
-from tiket.adapters.mail.message import to_mime
+from tiket.adapters.mail.message import to_bytes, to_mime
 from tiket.adapters.mail.reply_address import ReplyAddresses
 from tiket.config import RateLimit
 from tiket.domain.vocabulary import Step
@@ -263,6 +263,10 @@ def test_subjects_say_what_happened(services, transport, token):
     assert latest(transport, REQUESTER, "acknowledged").subject.startswith(
         "[TIK-2026-000001] Diterima oleh Andi Pratama"
     )
+    # On the wire, a subject just over 78 columns is not folded into " [TIK-…".
+    for mail in transport.sent:
+        wire = BytesParser(policy=policy.default).parsebytes(to_bytes(mail, "t@example.go.id"))
+        assert wire["Subject"] == mail.subject
 
 
 def test_the_survey_link_is_a_button(services, transport, token):

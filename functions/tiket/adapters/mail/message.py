@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 
@@ -31,6 +32,17 @@ def to_mime(mail: OutgoingMail, sender: str) -> EmailMessage:
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
     return message
+
+
+# Headers up to RFC 5322's hard limit before folding: Python folds a header that just
+# overflows 78 columns by moving its whole value to a continuation line, which readers then
+# show with a leading space ("Subject:\r\n [TIK-…").
+WIRE = policy.SMTP.clone(max_line_length=998)
+
+
+def to_bytes(mail: OutgoingMail, sender: str) -> bytes:
+    """The message as it goes on the wire (SES) or to disk (the local outbox)."""
+    return to_mime(mail, sender).as_bytes(policy=WIRE)
 
 
 def _domain(sender: str) -> str:
