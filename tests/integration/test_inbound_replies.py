@@ -277,6 +277,10 @@ def job(aws, clock, transport, monkeypatch):
 
 
 def test_the_job_reads_the_stored_mail_and_posts_it_once(job):
+    import tiket.jobs
+    from tiket import handler
+
+    assert handler._function(handler.INBOUND_MAIL) is tiket.jobs.inbound_mail
     services, deliver = job
     number = file_for(services, VALID_TICKET["email"])
     address = reply_to(services, number, VALID_TICKET["email"])

@@ -24,7 +24,6 @@ _TEXTS = {
     "mail.link.survey": "Isi Survei Kepuasan Masyarakat (SKM)",
     "mail.link.ticket": "Lihat tiket di halaman petugas",
     "mail.link.login": "Masuk ke TIKet",
-    "mail.subject": "[{number}] {subject}",
     "mail.subject.prefixed": "[{number}] {prefix}: {subject}",
     "mail.confirmation.intro": "Permohonan layanan penanganan kendala TIK Anda telah kami "
     "terima dengan nomor {number}. Pengelola TIK akan segera menindaklanjutinya. Simpan "
@@ -74,7 +73,7 @@ _TEXTS = {
     "tiket {number}, sesuai permintaan dari tautan yang kedaluwarsa.",
     "mail.login.subject": "Tautan masuk TIKet",
     "mail.login.intro": "Gunakan tautan berikut untuk masuk ke halaman petugas TIKet. "
-    "Tautan berlaku {minutes} menit dan hanya dapat dipakai sekali. Abaikan email ini "
+    "Tautan berlaku {minutes} dan hanya dapat dipakai sekali. Abaikan email ini "
     "jika Anda tidak memintanya.",
 }
 

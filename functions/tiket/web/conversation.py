@@ -6,10 +6,12 @@ lost-link recovery, and the staff ticket page's messages. The reply link is a pa
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from flask import Blueprint, g, render_template, request
 
 from tiket.domain.errors import ValidationFailed
+from tiket.domain.model import Message as MessageModel
 from tiket.domain.vocabulary import STAFF_ROLES
 from tiket.messages import ACTIONS, STATUS, label, render, t
 from tiket.services.conversation import Posted, ReplyLink
@@ -98,7 +100,7 @@ def reply_page(link: ReplyLink, token: str):
     return _reply_html(link, token, thread, errors={}, values={})
 
 
-def reply_post(link: ReplyLink, token: str, form: dict):
+def reply_post(link: ReplyLink, token: str, form: dict[str, Any]):
     """POST: the message; a repeat with the same key (header, or the page's hidden field)
     makes no second one. Answers 200 either way: a link's answer is its page."""
     s = services()
@@ -124,7 +126,15 @@ def reply_post(link: ReplyLink, token: str, form: dict):
     return _reply_html(link, token, thread, errors={}, values={}, done=True)
 
 
-def _reply_html(link, token, thread, errors, values, status=200, done=False):
+def _reply_html(
+    link: ReplyLink,
+    token: str,
+    thread: list[MessageModel],
+    errors: dict[str, str],
+    values: dict[str, Any],
+    status: int = 200,
+    done: bool = False,
+) -> tuple[str, int]:
     page = render_template(
         "reply.html",
         lang=lang(),
