@@ -18,6 +18,7 @@ from tiket.services.ports import OutgoingMail, PermanentMailError, TransientMail
 PUBLIC_URL = "https://tiket.example.go.id"
 ALLOWED_ORIGIN = "https://portal.example.go.id"
 SIGNING_KEY = "test-signing-key-0123456789abcdef"
+REPLY_DOMAIN = "balas.tiket.example.go.id"
 ACTION_LINK = re.compile(re.escape(PUBLIC_URL) + r"/actions/([A-Za-z0-9_.\-]+)")
 TRACK_LINK = re.compile(re.escape(PUBLIC_URL) + r"/track\.html#([A-Za-z0-9_\-]+)")
 SIGNIN_LINK = re.compile(r"/staff/signin\.html#([A-Za-z0-9_.\-]+)")
@@ -82,6 +83,7 @@ def settings_for_tests(**changes: Any) -> Settings:
             "resend": RateLimit(0, 60),
         },
         seed_staff=DEMO_STAFF,
+        reply_domain=REPLY_DOMAIN,
     )
     return replace(base, **changes)
 

@@ -85,6 +85,11 @@ class Settings:
             "resend": RateLimit(20, 60),
             # Sign-in emails per staff address: a flood of requests cannot flood a mailbox.
             "login_to": RateLimit(5, 3600),
+            # The conversation: messages per ticket (the staff's inbox), lost-link lookups
+            # per address asked about and per client address.
+            "messages": RateLimit(20, 3600),
+            "lookup": RateLimit(5, 3600),
+            "lookup_ip": RateLimit(30, 3600),
         }
     )
     # How many proxies in front of the app append to X-Forwarded-For (CloudFront + API
@@ -102,6 +107,7 @@ class Settings:
     files_bucket: str | None = None
     exports_bucket: str | None = None
     reply_domain: str | None = None
+    reply_address_days: int = 60  # a signed Reply-To address takes replies this long
     inbound_bucket: str | None = None
     inbound_region: str | None = None
     seed_staff: tuple[StaffSeed, ...] = ()
@@ -171,6 +177,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         "TIKET_SURVEY_REMINDER_DAYS": "survey_reminder_working_days",
         "TIKET_SURVEY_CLOSE_DAYS": "survey_close_working_days",
         "TIKET_TRUSTED_PROXY_HOPS": "trusted_proxy_hops",
+        "TIKET_REPLY_ADDRESS_DAYS": "reply_address_days",
     }
     for var, attr in integers.items():
         if get(var):

@@ -5,7 +5,11 @@
 - data survives restarts: moto keeps nothing on disk, so the table is snapshotted to
   ``var/dynamodb.json`` shortly after every change and on exit, and restored at start;
 - emails go through SES on moto and are also written to ``var/outbox/*.eml``;
-- a timer runs the sweep every minute; Ctrl-C stops everything started here.
+- a timer runs the sweep every minute; Ctrl-C stops everything started here;
+- replies by email: emails carry a Reply-To on ``balas.tiket.test`` (unless
+  ``TIKET_REPLY_DOMAIN`` says otherwise); a raw reply dropped into ``var/inbox/`` (or posted
+  to ``/_dev/inbound``) is taken within seconds and moved to ``var/inbox/done/`` or
+  ``var/inbox/dropped/``.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ REPO = Path(__file__).resolve().parents[2]
 SNAPSHOT_EVERY_S = 2.0
 SWEEP_EVERY_S = 60.0
 MAIL_EVERY_S = 2.0
+INBOX_EVERY_S = 3.0
+LOCAL_REPLY_DOMAIN = "balas.tiket.test"  # .test is reserved: it never reaches anyone
 # moto's dummy credentials: the local stack never talks to AWS.
 LOCAL_CREDENTIALS = dict.fromkeys(
     ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"), "testing"
@@ -71,6 +77,7 @@ def local_settings(var: Path, port: int, aws_endpoint: str) -> config.Settings:
         outbox_dir=var / "outbox",
         signing_keys=base.signing_keys or (keys_file.read_text().strip(),),
         seed_staff=base.seed_staff or config.DEMO_STAFF,
+        reply_domain=base.reply_domain or LOCAL_REPLY_DOMAIN,
         dev_routes=True,
         site_dir=REPO / "site",
     )
@@ -121,6 +128,20 @@ def restore(services: Services, snapshot: Path) -> int:
     return len(items)
 
 
+def take_inbox(services: Services, inbox: Path) -> int:
+    """Every mail file in ``inbox`` becomes a message or is dropped, as a reply by email
+    would; then it moves to ``done/`` or ``dropped/``. Returns how many were taken. A store
+    error leaves the file where it is, for the next round."""
+    taken = 0
+    for path in sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")):
+        result = services.inbound.receive(path.read_bytes(), receipt=None)
+        target = inbox / ("done" if result.posted or result.reason == "duplicate" else "dropped")
+        target.mkdir(exist_ok=True)
+        path.replace(target / path.name)
+        taken += 1
+    return taken
+
+
 class Background(threading.Thread):
     """Runs ``work`` every ``every`` seconds until stopped; errors are logged, not fatal."""
 
@@ -148,6 +169,7 @@ def run(port: int | None = None) -> None:
 
     var = Path(os.environ.get("TIKET_VAR_DIR") or REPO / "var")
     (var / "outbox").mkdir(parents=True, exist_ok=True)
+    (var / "inbox").mkdir(parents=True, exist_ok=True)
     snapshot = var / "dynamodb.json"
     for name, value in LOCAL_CREDENTIALS.items():
         os.environ.setdefault(name, value)
@@ -187,11 +209,16 @@ def run(port: int | None = None) -> None:
         services.sweep.run()
         dirty.set()
 
+    def inbox() -> None:
+        if take_inbox(services, var / "inbox"):
+            dirty.set()
+
     timers = [
         Background("snapshot", SNAPSHOT_EVERY_S, snapshot_if_dirty),
         Background("sweep", SWEEP_EVERY_S, sweep),
         # Sign-in links and other outbox-only mail, sooner than the sweep's minute.
         Background("mail", MAIL_EVERY_S, services.mailer.send_due),
+        Background("inbox", INBOX_EVERY_S, inbox),
     ]
     server = make_server("127.0.0.1", port, app, threaded=True)
 
@@ -200,6 +227,7 @@ def run(port: int | None = None) -> None:
 TIKet local stack
   site + API      http://127.0.0.1:{port}/            (API at /api, action pages at /actions)
   outbox          http://127.0.0.1:{port}/_dev/mail   (.eml files in {var / "outbox"})
+  inbox           replies dropped into {var / "inbox"} (or POST /_dev/inbound)
   DynamoDB + SES  {aws_endpoint}   region {settings.region}, credentials testing/testing
                   e.g. aws --endpoint-url {aws_endpoint} dynamodb scan --table-name {settings.table}
   data            {snapshot} ({restored} items restored)

@@ -69,7 +69,8 @@ export function uuid() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-// "Jumat, 27 November 2026 16.28 WIB" or, short, "27 Nov 2026 16.28 WIB" (Asia/Jakarta).
+// "Jumat, 27 November 2026 pukul 16.28 WIB" or, short, "27 Nov 2026 16.28 WIB" (Asia/Jakarta),
+// as the server writes them (tiket.messages.formatting).
 export function formatDateTime(iso, short) {
   if (!iso) return '';
   const d = new Date(iso);
@@ -81,7 +82,8 @@ export function formatDateTime(iso, short) {
   const p = {};
   new Intl.DateTimeFormat(loc, opts).formatToParts(d).forEach((x) => { p[x.type] = x.value; });
   const sep = current === 'en' ? ':' : '.';
-  return `${short ? '' : `${p.weekday}, `}${p.day} ${p.month} ${p.year} ${p.hour}${sep}${p.minute} WIB`;
+  const at = short ? '' : (current === 'en' ? 'at ' : 'pukul ');
+  return `${short ? '' : `${p.weekday}, `}${p.day} ${p.month} ${p.year} ${at}${p.hour}${sep}${p.minute} WIB`;
 }
 
 // A <time> element; the date and the clock time each stay on one line.
@@ -89,7 +91,7 @@ export function timeEl(iso, short) {
   const t = document.createElement('time');
   if (iso) t.dateTime = iso;
   const text = formatDateTime(iso, short);
-  const m = /^(.*) (\d\d[.:]\d\d WIB)$/.exec(text);
+  const m = /^(.*?) ((?:pukul |at )?\d\d[.:]\d\d WIB)$/.exec(text);
   if (m) t.append(h('span', 'nw', m[1]), ' ', h('span', 'nw', m[2])); else t.textContent = text;
   return t;
 }
@@ -100,6 +102,17 @@ export function msg(key, vars) {
   let s = el ? el.textContent : key;
   if (vars) Object.keys(vars).forEach((k) => { s = s.split(`{${k}}`).join(String(vars[k])); });
   return s;
+}
+
+// Working minutes as the server writes them (format_minutes): "1 jam 35 menit", "10 menit".
+export function formatMinutes(minutes) {
+  const total = Math.round(Number(minutes));
+  if (!Number.isFinite(total)) return '';
+  const hours = Math.floor(total / 60);
+  const rest = total % 60;
+  const [hw, mw] = current === 'en' ? ['h', 'min'] : ['jam', 'menit'];
+  if (hours && rest) return `${hours} ${hw} ${rest} ${mw}`;
+  return hours ? `${hours} ${hw}` : `${rest} ${mw}`;
 }
 
 export function h(tag, cls, text) {

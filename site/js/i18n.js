@@ -2,6 +2,8 @@
 // Indonesian, the default, is written in the HTML itself; each element with data-i18n="key"
 // (or data-i18n-attr="attr:key; attr2:key2") gets the English text below, and gets its
 // Indonesian text back when the visitor switches back.
+import { conversation } from './i18n-conversation.js';
+
 export const en = {
   'common.skip': 'Skip to main content',
   'common.home': 'ICT service home',
@@ -15,7 +17,7 @@ export const en = {
   'index.lead': 'Report problems with computers, network, printers or office applications. The ICT officer will follow up your request within the service time standards.',
   'index.nav': 'Services',
   'index.tile.request': 'Request ICT problem handling',
-  'index.tile.request.text': 'Fill in the request form (about 5 minutes). You will receive a confirmation email with the request number and a tracking link.',
+  'index.tile.request.text': 'Fill in the request form (about 5 minutes). You will receive a confirmation email with the ticket number and a tracking link.',
   'index.tile.track': 'Track a request',
   'index.tile.track.text': 'The tracking link is in the confirmation email you received after sending your request. Open it to see the status and steps, and to fill in the satisfaction survey.',
   'index.hours.title': 'Service hours',
@@ -29,19 +31,18 @@ export const en = {
   'index.std.accept': 'Acceptance of repair work by the facilities officer (if needed):',
   'index.std.handle': 'Handling or repair:',
   'index.std.handle.value': 'as estimated by the officer',
-  'index.std.min': 'minutes',
   'index.std.skm': 'When your request is resolved you will be asked to fill in the public satisfaction survey (SKM) through the tracking link.',
 
   'req.title': 'Request ICT problem handling — TIKet',
-  'req.description': 'Request form for ICT problem handling. The request number and tracking link are sent to your email.',
+  'req.description': 'Request form for ICT problem handling. The ticket number and tracking link are sent to your email.',
   'req.h1': 'Request ICT problem handling',
-  'req.intro': 'Fill in the form below (about 5 minutes). The request number and tracking link will be sent to your email. Fields marked “optional” may be left empty.',
+  'req.intro': 'Fill in the form below (about 5 minutes). The ticket number and tracking link will be sent to your email. Fields marked “optional” may be left empty.',
   'req.who': 'About you',
   'req.what': 'The problem',
   'req.submit': 'Send request',
   'req.sending': 'Sending…',
   'req.ok.title': 'Request sent',
-  'req.ok.number': 'Your request number:',
+  'req.ok.number': 'Your ticket number:',
   'req.ok.email': 'A confirmation email with the number and tracking link has been sent to',
   'req.ok.email2': '. Please also check your spam folder.',
   'req.ok.link': 'Tracking link (keep this link):',
@@ -96,7 +97,7 @@ export const en = {
   'track.open.text': 'The tracking link is in the confirmation email you received after sending your request. Click it, or paste it here.',
   'track.open.label': 'Tracking link',
   'track.open.submit': 'Track',
-  'track.number': 'Request number',
+  'track.number': 'Ticket number',
   'track.status': 'Status',
   'track.subject': 'Problem title',
   'track.category': 'Category',
@@ -111,14 +112,14 @@ export const en = {
   'track.none': '—',
   'track.by': 'by {name}',
   'track.nosteps': 'No step has started yet.',
-  'track.standard': 'Standard: {n} working minutes',
+  'track.standard': 'Standard: {n} of working time',
   'step.notify': 'Notification to ICT staff',
   'step.acknowledge': 'Acknowledged by ICT staff',
   'step.diagnose': 'Diagnosis',
   'step.rt_accept': 'Accepted by facilities',
   'step.handle': 'Handling / repair',
   'track.paused': 'Paused',
-  'track.standard.max': 'As estimated, at most {n} working minutes',
+  'track.standard.max': 'As estimated, at most {n} of working time',
   'track.location': 'Location',
   'track.assignee': 'ICT officer',
   'track.repair_assignee': 'Facilities officer',
@@ -189,7 +190,7 @@ export const en = {
   'staff.q.latesteps': 'Late at: {steps}',
   'staff.q.open.title': 'Open a request by number',
   'staff.q.open.text': 'The queue lists open requests only; a finished request can be opened by its number.',
-  'staff.q.open.label': 'Request number',
+  'staff.q.open.label': 'Ticket number',
   'staff.q.open.submit': 'Open',
   'staff.q.open.invalid': 'Enter a number like TIK-2026-000123.',
 
@@ -223,7 +224,7 @@ export const en = {
   'staff.t.col.elapsed': 'Working time',
   'staff.t.col.answer': 'Answer',
   'staff.t.nohistory': 'No history yet.',
-  'staff.t.nonumber': 'The page address has no request number. Open a request from the queue.',
+  'staff.t.nonumber': 'The page address has no ticket number. Open a request from the queue.',
   'staff.t.notfound': 'Request {number} was not found.',
   'staff.t.nosuggestion': 'No suggestion.',
   'staff.t.survey.at': 'Filled in {time}',
@@ -351,6 +352,7 @@ export const en = {
   'month.11': 'November',
   'month.12': 'December',
 };
+Object.assign(en, conversation);
 
 const originals = new WeakMap(); // element -> {'#text': Indonesian text, attr: Indonesian value}
 

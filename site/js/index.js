@@ -1,6 +1,6 @@
 // TIKet dashboard: the unit's name, office hours and time standards from /api/options
 // (the static text in the page stays when the API cannot be reached).
-import { loadOptions, showUnitName, onLanguageChange, lang, h } from './common.js';
+import { loadOptions, showUnitName, onLanguageChange, lang, h, formatMinutes } from './common.js';
 
 function hhmm(s) { return lang() === 'en' ? s : s.replace(':', '.'); }
 
@@ -35,7 +35,7 @@ async function render(force) {
   (Array.isArray(opts.standards) ? opts.standards : []).forEach((s) => {
     if (!s || typeof s.step !== 'string' || !Number.isFinite(s.minutes)) return;
     document.querySelectorAll(`[data-standard="${CSS.escape(s.step)}"]`).forEach((el) => {
-      el.textContent = String(s.minutes);
+      el.textContent = formatMinutes(s.minutes);
     });
   });
 }

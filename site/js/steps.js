@@ -1,6 +1,6 @@
 // The steps table (SOP step, deadline, done, late badge) shared by the requester's tracking
 // page and the staff ticket page. `extra(step, th, tr)` returns cells the caller adds.
-import { msg, h, timeEl } from './common.js';
+import { msg, h, timeEl, formatMinutes } from './common.js';
 
 export function hasMsg(key) { return !!document.querySelector(`[data-msg="${key}"]`); }
 
@@ -39,7 +39,7 @@ export function renderSteps(body, steps, columns, cells) {
     const th = h('th');
     th.scope = 'row';
     th.append(h('span', '', stepLabel(s)));
-    if (Number.isFinite(s.standard_minutes)) th.append(h('span', 'hint', msg('standard', { n: Math.round(s.standard_minutes) })));
+    if (Number.isFinite(s.standard_minutes)) th.append(h('span', 'hint', msg('standard', { n: formatMinutes(s.standard_minutes) })));
     if (s.on_hold === true && !s.done_at) flag(th, 'badge badge-status status-on_hold', msg('paused'));
     if (s.breached === true) {
       tr.dataset.late = 'true';

@@ -2,6 +2,7 @@
 // never reaches a server log; only the API call carries it.
 import { fetchJSON, loadOptions, showUnitName, msg, h, timeEl, formatDateTime, ready, onLanguageChange, NetworkError } from './common.js';
 import { dateCell, renderSteps as stepRows } from './steps.js';
+import { renderThread, messageForm, reopenForm, lookupForm } from './conversation.js';
 
 const $ = (id) => document.getElementById(id);
 const UNSUR = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7', 'u8', 'u9'];
@@ -52,7 +53,9 @@ function renderHistory(history) {
     if (at) li.append(timeEl(at, false));
     const from = e.from_label || e.from || '';
     const to = e.to_label || e.to || '';
-    li.append(h('span', 'change', from && to ? `${from} → ${to}` : (to || from)));
+    // A change that keeps the status (a message, a reminder) says what it was instead.
+    const same = e.from && e.from === e.to && e.action_label;
+    li.append(h('span', 'change', same ? e.action_label : (from && to ? `${from} → ${to}` : (to || from))));
     const actor = e.actor_name || e.actor;
     const role = e.role_label;
     if (actor) li.append(h('span', 'muted', ` ${msg('by', { name: role ? `${actor} (${role})` : actor })}`));
@@ -257,9 +260,26 @@ function render() {
     document.querySelector(`dt[data-detail="${key}"]`).hidden = !v;
   });
   stepRows($('t-steps-body'), Array.isArray(t.steps) ? t.steps : [], 3, (step) => [dateCell(step.due_at), dateCell(step.done_at)]);
+  const due = t.handling_due_at;
+  $('t-handling_due_at').replaceChildren(...(due ? [timeEl(due, false)] : []));
+  $('t-handling_due_at').hidden = !due;
+  document.querySelector('dt[data-detail="handling_due_at"]').hidden = !due;
   renderHistory(Array.isArray(t.history) ? t.history : []);
   renderSurvey(t.survey);
+  renderConversation(t);
   $('ticket').hidden = false;
+}
+
+// The thread and its form (none once closed or cancelled), and the reopen choice.
+function renderConversation(t) {
+  renderThread($('thread'), t.messages);
+  const over = t.status === 'closed' || t.status === 'cancelled';
+  $('message-form').hidden = over;
+  $('thread-closed').hidden = !over;
+  const reopen = t.reopen && typeof t.reopen === 'object' ? t.reopen : {};
+  $('reopen').hidden = !reopen.open;
+  $('reopen-until').hidden = !reopen.until;
+  $('reopen-until').textContent = reopen.until ? msg('reopen.until', { time: formatDateTime(reopen.until, false) }) : '';
 }
 
 async function load({ quiet } = {}) {
@@ -338,6 +358,24 @@ $('token-form').addEventListener('submit', (ev) => {
   if (readToken() === t) load(); else location.hash = t;
 });
 $('survey-form').addEventListener('submit', submitSurvey);
+const part = (name) => ({
+  form: $(`${name}-form`), textarea: $(`${name}-text`) || $(`${name}-reason`), counter: $(`${name}-count`),
+  button: $(`${name}-submit`), status: $(`${name}-status`), error: $(`${name}-error`),
+});
+messageForm({
+  ...part('message'),
+  url: () => `/api/track/${encodeURIComponent(token)}/messages`,
+  onPosted: () => load({ quiet: true }),
+});
+reopenForm({
+  ...part('reopen'),
+  url: () => `/api/track/${encodeURIComponent(token)}/reopen`,
+  onDone: () => { $('reopen-details').open = false; load({ quiet: true }); },
+});
+lookupForm({
+  form: $('lookup-form'), number: $('lookup-number'), email: $('lookup-email'),
+  button: $('lookup-submit'), status: $('lookup-status'),
+});
 $('saran').addEventListener('input', updateSaranCounter);
 $('survey-form').addEventListener('change', (ev) => {
   const fs = ev.target.closest && ev.target.closest('fieldset');

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.support import VALID_TICKET, action_tokens, file_ticket, latest, token_for, track_token
+from tests.support import VALID_TICKET, file_ticket, latest, token_for, track_token
 from tiket.services.links import ACTION_PURPOSE, LOGIN_PURPOSE
 
 JSON = {"Accept": "application/json"}
@@ -256,7 +256,7 @@ def test_expired_link_is_410_and_a_fresh_one_can_be_sent(client, services, trans
     (fresh_mail,) = transport.sent[before:]
     assert fresh_mail.kind == "fresh_link" and fresh_mail.to == "tik1@example.go.id"
     assert fresh_mail.subject.startswith(f"[{filed}] Tautan baru")
-    (fresh,) = action_tokens(fresh_mail)
+    fresh = token_for(services, fresh_mail, "acknowledge")
     assert act(client, fresh).status_code == 200
     assert services.tickets.get(filed).assignee == "tik1@example.go.id"
 
@@ -339,7 +339,7 @@ def test_links_use_the_configured_public_url_never_the_host_header(client, servi
 def test_step_deadline_is_in_staff_emails(client, services, transport, clock, filed):
     mail = latest(transport, "tik1@example.go.id", "new_ticket")
     assert (
-        "Batas waktu Tindak lanjut oleh Pengelola TIK: Senin, 30 November 2026 08.05 WIB"
+        "Batas waktu Tindak lanjut oleh Pengelola TIK: Senin, 30 November 2026 pukul 08.05 WIB"
         in mail.text
     )
     assert (

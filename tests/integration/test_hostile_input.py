@@ -265,6 +265,9 @@ def test_no_kind_of_line_break_reaches_an_email_header(client, services, transpo
             "Date",
             "Message-ID",
             "X-TIKet-Ticket",
+            "Reply-To",
+            "Auto-Submitted",
+            "X-Auto-Response-Suppress",
             "MIME-Version",
             "Content-Type",
         }

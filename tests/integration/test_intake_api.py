@@ -43,8 +43,13 @@ def test_filing_creates_ticket_history_and_emails(client, services, transport):
         ("new_ticket", "tik1@example.go.id"),
         ("new_ticket", "tik2@example.go.id"),
     ]
-    for mail in transport.sent:
-        assert mail.subject == "[TIK-2026-000001] Printer tidak bisa mencetak"
+    subjects = {mail.to: mail.subject for mail in transport.sent}
+    assert subjects[VALID_TICKET["email"]] == (
+        "[TIK-2026-000001] Permohonan Anda diterima: Printer tidak bisa mencetak"
+    )
+    assert subjects["tik1@example.go.id"] == (
+        "[TIK-2026-000001] Permohonan baru dari Ana Lestari: Printer tidak bisa mencetak"
+    )
     confirmation = transport.to(VALID_TICKET["email"])[0]
     assert track_token(confirmation) == body["track_token"]
     # Staff get the full details; the requester is not sent staff links.
@@ -247,7 +252,8 @@ def test_header_injection_is_neutralised(client, transport):
         message = to_mime(mail, "TIKet <tiket@example.go.id>")
         assert message["Bcc"] is None and message["X-Evil"] is None
         assert "\n" not in message["Subject"] and "\r" not in message["Subject"]
-        assert message["Subject"].startswith("[TIK-2026-000001] Rusak Bcc: victim@example.com")
+        assert message["Subject"].startswith("[TIK-2026-000001] ")
+        assert message["Subject"].endswith(": Rusak Bcc: victim@example.com X-Evil: 1")
     header_email = client.post(
         "/api/tickets", json={**VALID_TICKET, "email": "ana@example.go.id\r\nBcc: x@y.z"}
     )

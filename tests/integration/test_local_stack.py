@@ -29,10 +29,13 @@ def test_local_stack_starts_files_and_survives_a_restart(tmp_path):
                 "Siti Rahmawati <tik2@example.go.id>",
             ]
         )
-        assert all(
-            mail["subject"] == f"[{body['number']}] {VALID_TICKET['subject']}"
-            for mail in stack.mails()
-        )
+        assert sorted(mail["subject"] for mail in stack.mails()) == [
+            f"[{body['number']}] Permohonan Anda diterima: {VALID_TICKET['subject']}",
+            f"[{body['number']}] Permohonan baru dari {VALID_TICKET['name']}: "
+            f"{VALID_TICKET['subject']}",
+            f"[{body['number']}] Permohonan baru dari {VALID_TICKET['name']}: "
+            f"{VALID_TICKET['subject']}",
+        ]
         assert stack.request("GET", "/api/track/forged-token")[0] == 404
     finally:
         assert stack.stop() == 0

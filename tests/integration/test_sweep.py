@@ -11,9 +11,18 @@ from datetime import datetime
 import pytest
 
 from tests.conftest import WIB
-from tests.support import VALID_TICKET, follow, latest, make_services, token_for, track_token
+from tests.support import (
+    ACTION_LINK,
+    VALID_TICKET,
+    follow,
+    latest,
+    make_services,
+    token_for,
+    track_token,
+)
 from tiket.adapters.clock import FixedClock
 from tiket.domain.model import Once
+from tiket.services.links import ACTION_PURPOSE
 
 REQUESTER = VALID_TICKET["email"]
 SUPERVISOR = "supervisor@example.go.id"
@@ -84,7 +93,12 @@ def test_breach_is_flagged_just_after_due_once_to_the_right_people(
     assert to_pool.subject.startswith(f"[{number}] Melewati mutu baku")
     assert "Belum ada petugas yang menerima tiket ini." in to_pool.text
     token_for(services, to_pool, "acknowledge")  # the pool can still take it from here
-    assert "/actions/" not in latest(transport, SUPERVISOR, "breach").text
+    # Supervisors are told, with nothing to do on the ticket but write about it.
+    supervisor = latest(transport, SUPERVISOR, "breach")
+    assert [
+        services.signer.verify(ACTION_PURPOSE, token)["a"]
+        for token in ACTION_LINK.findall(supervisor.text)
+    ] == ["reply"]
 
     ticket = services.tickets.get(number)
     assert ticket.breaches == {"acknowledge"}

@@ -52,6 +52,7 @@ FIELDS = {
     "cancel": {"reason": "c"},
     "survey": {"survey": Survey({f"u{i}": 4 for i in range(1, 10)}, "", NOW)},
     "auto_close": {"days": 5},
+    "reopen": {"reason": "masih rusak"},
 }
 
 
@@ -183,6 +184,8 @@ class Lifecycle(RuleBasedStateMachine):
         expected = EDGES.get((before.status, move))
         if move == "resume":
             expected = before.held_from
+        if move == "reopen" and before.status == "resolved":
+            expected = "in_repair" if before.path == "rt" else "in_progress"
         assert after.status == expected, (before.status, move, after.status)
         assert after.version == before.version + 1
         self.ticket = after

@@ -8,10 +8,10 @@ import hashlib
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from tiket.domain.errors import WriteConflict
-from tiket.domain.model import HistoryEntry, Once, Staff, Ticket
+from tiket.domain.model import HistoryEntry, Message, Once, Staff, Ticket
 from tiket.domain.vocabulary import OPEN_STATUSES, Role, Status
 from tiket.services.ports import IdempotencyRecord, MailRecord, OutgoingMail, TicketWrite
 
@@ -27,6 +27,7 @@ class MemoryTickets:
         self.tickets: dict[str, Ticket] = {}
         self.next_checks: dict[str, datetime | None] = {}
         self.histories: dict[str, list[HistoryEntry]] = {}
+        self.threads: dict[str, dict[str, Message]] = {}  # by number, then by sort key
         self.once: dict[tuple[str, str, str], datetime | None] = {}
         self.track: dict[str, str] = {}
         self.idempotency: dict[str, tuple[IdempotencyRecord, datetime]] = {}
@@ -42,6 +43,10 @@ class MemoryTickets:
 
     def history(self, number: str) -> list[HistoryEntry]:
         return sorted(self.histories.get(number, []), key=lambda e: (e.at, e.revision))
+
+    def messages(self, number: str) -> list[Message]:
+        thread = self.threads.get(number, {})
+        return [thread[key] for key in sorted(thread)]
 
     def has_once(self, number: str, once: Once) -> bool:
         return (number, once.kind, once.key) in self.once
@@ -89,12 +94,18 @@ class MemoryTickets:
             keys = [(ticket.number, once.kind, once.key) for once in write.once]
             if any(key in self.once for key in keys) or len(set(keys)) < len(keys):
                 raise WriteConflict(["ConditionalCheckFailed"])
+            thread = self.threads.get(ticket.number, {})
+            sorts = [_message_key(m, write.history.revision) for m in write.messages]
+            if any(key in thread for key in sorts) or len(set(sorts)) < len(sorts):
+                raise WriteConflict(["ConditionalCheckFailed"])
             # Every condition holds: write all of it.
             self.tickets[ticket.number] = ticket
             self.next_checks[ticket.number] = write.next_check
             self.histories.setdefault(ticket.number, []).append(write.history)
             for once in write.once:
                 self.once[(ticket.number, once.kind, once.key)] = once.expires_at
+            for key, message in zip(sorts, write.messages, strict=True):
+                self.threads.setdefault(ticket.number, {})[key] = message
             if write.expected_revision is None:
                 if ticket.track_token:
                     self.track[_digest(ticket.track_token)] = ticket.number
@@ -112,6 +123,11 @@ class MemoryTickets:
             self.write(replace(write, mails=()))
             count += 1
         return count
+
+
+def _message_key(message: Message, revision: int) -> str:
+    """The DynamoDB sort key's order: UTC time, the ticket's revision, the id."""
+    return f"{message.at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#{revision:06d}#{message.id}"
 
 
 class MemoryIdempotency:

@@ -7,6 +7,7 @@ by ``tiket.services.forms`` before it reaches the effect.
 new ─acknowledge→ acknowledged ─diagnose(handle)→ in_progress ──resolve──→ resolved ─survey/auto→ closed
                                └diagnose(refer)─→ referred ─accept(rt)→ in_repair ─resolve(rt)─┘
 in_progress / in_repair ─hold→ on_hold ─resume→ (back)        any open status ─cancel→ cancelled
+resolved ─reopen(requester, before the survey)→ the status it was resolved from
 ```
 """
 
@@ -69,6 +70,13 @@ class Draft:
     def notify(self, kind: str, to: str, *actions: Action, **extra: Any) -> None:
         self.notices.append(Notice(kind, to, tuple(actions), extra))
 
+    def begin_handling(self, minutes: float) -> None:
+        """SOP step 6 starts on the estimate given; the requester is told when to expect
+        it done (its *tentatif* time, in the working calendar)."""
+        self.begin(Step.HANDLE, minutes)
+        handling = self.ticket.step(Step.HANDLE)
+        self.notify("estimate", "requester", due=handling.due_at if handling else None)
+
 
 Effect = Callable[[Draft, Fields], Status]
 
@@ -96,7 +104,7 @@ def _diagnose(d: Draft, fields: Fields) -> Status:
     d.finish(Step.DIAGNOSE)
     if fields["decision"] == Decision.HANDLE:
         d.set(path=Path.TIK, estimate_minutes=fields["estimate_minutes"])
-        d.begin(Step.HANDLE, fields["estimate_minutes"])
+        d.begin_handling(fields["estimate_minutes"])
         d.notify("next_steps", "actor", Action.RESOLVE, Action.HOLD, Action.CANCEL)
         return Status.IN_PROGRESS
     d.set(path=Path.RT)
@@ -115,7 +123,7 @@ def _accept(d: Draft, fields: Fields) -> Status:
     )
     d.params = {"minutes": WorkingMinutes(minutes)}
     d.finish(Step.RT_ACCEPT)
-    d.begin(Step.HANDLE, minutes)
+    d.begin_handling(minutes)
     d.notify("next_steps", "actor", Action.RESOLVE, Action.HOLD)
     d.notify("repair_accepted", "assignee")
     return Status.IN_REPAIR
@@ -159,6 +167,21 @@ def _cancel(d: Draft, fields: Fields) -> Status:
     return Status.CANCELLED
 
 
+def _reopen(d: Draft, fields: Fields) -> Status:
+    """The requester says the problem is not solved: back to whoever resolved it, on the
+    same estimate."""
+    before = d.before
+    back = Status.IN_REPAIR if before.path == Path.RT else Status.IN_PROGRESS
+    d.set(resolved_at=None, resolution=None, reopens=before.reopens + 1)
+    d.note = fields["reason"]
+    # The handling clock starts again; a breach of it stays recorded (once per step).
+    d.begin_handling(before.estimate_minutes or d.clock.standards.minutes(Step.HANDLE))
+    d.notify(
+        "reopened", "holder", Action.RESOLVE, Action.HOLD, Action.CANCEL, reason=fields["reason"]
+    )
+    return back
+
+
 def _survey(d: Draft, fields: Fields) -> Status:
     d.set(survey=fields["survey"], closed_at=d.now)
     return Status.CLOSED
@@ -185,6 +208,7 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.AUTO_CLOSE: Transition(
         frozenset({Status.RESOLVED}), frozenset({Role.SYSTEM}), _auto_close
     ),
+    Action.REOPEN: Transition(frozenset({Status.RESOLVED}), frozenset({Role.REQUESTER}), _reopen),
 }
 
 # What staff do from their links and pages, in a stable order (for emails and pages).

@@ -11,6 +11,7 @@ from tiket.domain.vocabulary import (
     OPEN_STATUSES,
     STEP_ORDER,
     Action,
+    Channel,
     Path,
     Role,
     Status,
@@ -97,6 +98,10 @@ class Ticket:
     survey_reminded_at: datetime | None = None
     # An email to the requester could not be delivered: their tracking page says so.
     undelivered_at: datetime | None = None
+    # The conversation (reports count them): messages by side, and reopenings.
+    requester_messages: int = 0
+    staff_messages: int = 0
+    reopens: int = 0
     # Counts every write of the ticket (the unit of work's optimistic lock); set by the store.
     revision: int = 0
 
@@ -198,6 +203,18 @@ class Once:
 
 
 @dataclass(frozen=True)
+class Message:
+    """One message of a ticket's conversation, kept for ever beside its history entry."""
+
+    id: str
+    at: datetime
+    author: Actor  # the requester, or a staff member by name and role
+    text: str
+    via: Channel
+    attachments: tuple[str, ...] = ()  # ids of the files sent with it (issue 12)
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What a change produces; the unit of work commits all of it in one transaction."""
 
@@ -205,3 +222,4 @@ class Outcome:
     history: HistoryEntry
     notices: tuple[Notice, ...] = ()
     once: tuple[Once, ...] = ()
+    messages: tuple[Message, ...] = ()

@@ -80,6 +80,18 @@ class Action(StrEnum):
     BREACH = "breach"
     REMIND = "remind"
     UNDELIVERED = "undelivered"  # an email to the requester could not be delivered
+    # The conversation (PRODUCT.md §10): a message keeps the status; the requester reopens.
+    MESSAGE = "message"
+    REOPEN = "reopen"
+    REPLY = "reply"  # the staff email link that posts a message (its history entry: MESSAGE)
+
+
+class Channel(StrEnum):
+    """Where a message was written."""
+
+    WEB = "web"  # the tracking page or the staff ticket page
+    LINK = "link"  # the reply link of a staff email
+    EMAIL = "email"  # a reply to a TIKet email
 
 
 class Decision(StrEnum):

@@ -38,11 +38,12 @@ def zone_abbreviation(zone: tzinfo, at: datetime) -> str:
 
 
 def format_datetime(instant: datetime, zone: tzinfo, lang: str = DEFAULT_LANGUAGE) -> str:
-    """``Jumat, 27 November 2026 16.28 WIB`` (Indonesian style: a dot between hour and minute)."""
+    """``Jumat, 27 November 2026 pukul 16.28 WIB`` (Indonesian style: a dot between hour and
+    minute); ``Friday, 27 November 2026 at 16:28 WIB``."""
     local = instant.astimezone(zone)
     names = DAY_NAMES.get(lang, DAY_NAMES["id"])
     months = MONTH_NAMES.get(lang, MONTH_NAMES["id"])
-    clock = f"{local:%H.%M}" if lang == "id" else f"{local:%H:%M}"
+    clock = f"pukul {local:%H.%M}" if lang == "id" else f"at {local:%H:%M}"
     day = f"{names[local.weekday()]}, {local.day} {months[local.month - 1]} {local.year}"
     return f"{day} {clock} {zone_abbreviation(zone, instant)}"
 

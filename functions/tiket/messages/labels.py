@@ -37,6 +37,9 @@ ACTIONS = {
     "undelivered": ("Email tidak terkirim", "Email not delivered"),
     "create": ("Permohonan diajukan", "Request filed"),
     "import": ("Dipindahkan dari formulir lama", "Imported from the former form"),
+    "message": ("Pesan", "Message"),
+    "reopen": ("Dibuka kembali", "Reopened"),
+    "reply": ("Balas", "Reply"),
 }
 
 ROLES = {

@@ -24,14 +24,13 @@ _TEXTS = {
     "mail.link.survey": "Isi Survei Kepuasan Masyarakat (SKM)",
     "mail.link.ticket": "Lihat tiket di halaman petugas",
     "mail.link.login": "Masuk ke TIKet",
-    "mail.subject": "[{number}] {subject}",
     "mail.subject.prefixed": "[{number}] {prefix}: {subject}",
     "mail.confirmation.intro": "Permohonan layanan penanganan kendala TIK Anda telah kami "
     "terima dengan nomor {number}. Pengelola TIK akan segera menindaklanjutinya. Simpan "
     "tautan di bawah untuk memantau perkembangan permohonan Anda.",
     "mail.new_ticket.intro": "Ada permohonan layanan penanganan kendala TIK baru. Petugas "
     "pertama yang menekan \u201cTerima\u201d menjadi penanggung jawab tiket ini.",
-    "mail.acknowledged.prefix": "Diterima",
+    "mail.acknowledged.prefix": "Diterima oleh {name}",
     "mail.acknowledged.intro": "Permohonan Anda telah diterima oleh {name} (Pengelola TIK) "
     "dan sedang didiagnosa.",
     "mail.next_steps.prefix": "Langkah berikutnya",
@@ -51,7 +50,8 @@ _TEXTS = {
     "mail.resolved.prefix": "Selesai",
     "mail.resolved.intro": "Permohonan Anda telah selesai ditangani. Mohon luangkan waktu "
     "sekitar dua menit untuk mengisi Survei Kepuasan Masyarakat (SKM); jawaban Anda "
-    "menjadi bahan evaluasi kinerja unit kami.",
+    "menjadi bahan evaluasi kinerja unit kami. Jika masalahnya belum teratasi, buka tombol "
+    "yang sama dan pilih \u201cMasalah belum teratasi\u201d.",
     "mail.repair_done.prefix": "Perbaikan selesai",
     "mail.repair_done.intro": "Perbaikan tiket ini telah diselesaikan oleh {name} "
     "(Pengelola Rumah Tangga).",
@@ -73,7 +73,7 @@ _TEXTS = {
     "tiket {number}, sesuai permintaan dari tautan yang kedaluwarsa.",
     "mail.login.subject": "Tautan masuk TIKet",
     "mail.login.intro": "Gunakan tautan berikut untuk masuk ke halaman petugas TIKet. "
-    "Tautan berlaku {minutes} menit dan hanya dapat dipakai sekali. Abaikan email ini "
+    "Tautan berlaku {minutes} dan hanya dapat dipakai sekali. Abaikan email ini "
     "jika Anda tidak memintanya.",
 }
 

@@ -85,9 +85,9 @@ ENTRIES: dict[str, dict[str, str]] = {
     },
     "page.action.acknowledge": {
         "id": "Dengan menerima, Anda menjadi penanggung jawab tiket ini dan langkah diagnosa "
-        "dimulai (mutu baku 10 menit kerja).",
+        "dimulai (mutu baku {minutes} kerja).",
         "en": "By acknowledging you take this ticket; the diagnosis step starts "
-        "(10 working minutes).",
+        "({minutes} of working time).",
     },
     "page.action.diagnose": {
         "id": "Catat hasil diagnosa, lalu pilih: ditangani langsung (isi perkiraan waktu) "

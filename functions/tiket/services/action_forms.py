@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 
 from tiket.domain.vocabulary import Action, Decision
 
-TEXT_LIMITS = {"diagnosis": 2000, "resolution": 2000, "reason": 500}
+TEXT_LIMITS = {"diagnosis": 2000, "resolution": 2000, "reason": 500, "text": 2000}
 # ASCII digits, a few of them: str.isdigit() also takes "²", which int() refuses, and int()
 # refuses more than 4300 digits.
 ESTIMATE_DIGITS = re.compile(r"[0-9]{1,9}")
@@ -101,6 +101,12 @@ class ReasonForm(ActionForm):
     reason: Annotated[str, _text("reason")]
 
 
+class ReplyForm(ActionForm):
+    """A message of the conversation (the reply link; ``conversation_forms`` adds more)."""
+
+    text: Annotated[str, _text("text")]
+
+
 ACTION_FORMS: dict[Action, type[ActionForm]] = {
     Action.ACKNOWLEDGE: NoFields,
     Action.DIAGNOSE: DiagnoseForm,
@@ -109,4 +115,5 @@ ACTION_FORMS: dict[Action, type[ActionForm]] = {
     Action.HOLD: ReasonForm,
     Action.RESUME: NoFields,
     Action.CANCEL: ReasonForm,
+    Action.REPLY: ReplyForm,
 }

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from tiket.domain import lifecycle
+from tiket.domain.conversation import ensure_open
 from tiket.domain.errors import Conflict, Expired, Forbidden, WriteConflict
 from tiket.domain.model import Notice, Once, Staff, Ticket
 from tiket.domain.standards import StepClock
@@ -95,7 +96,7 @@ class ActionService:
             claim = ActionClaim.from_payload(self.signer.verify(ACTION_PURPOSE, token))
         except (KeyError, TypeError, ValueError):  # BadToken is a ValueError
             raise Forbidden(Msg("action.forged")) from None
-        if claim.action not in lifecycle.STAFF_ACTIONS:
+        if claim.action not in (*lifecycle.STAFF_ACTIONS, Action.REPLY):
             raise Forbidden(Msg("action.forged"))
         if not allow_expired and self.clock.now() > claim.expires_at:
             raise Expired(Msg("action.expired"))
@@ -168,15 +169,23 @@ class ActionService:
         Returns the address it went to."""
         claim = self._claim(token, allow_expired=True)
         ticket, staff = self._subject(claim)
-        if ticket.version != claim.version:
-            # Only a link for the ticket as it is now: an old one (someone else took it
-            # since, or it moved on) would act on a ticket its holder no longer has.
-            raise moved_on(ticket, claim.action)
-        lifecycle.check(ticket, claim.action, staff.as_actor())
+        # A reply link is in every staff email of an open ticket: the fresh email has one.
+        replying = claim.action == Action.REPLY
+        if replying:
+            ensure_open(ticket)
+        else:
+            if ticket.version != claim.version:
+                # Only a link for the ticket as it is now: an old one (someone else took it
+                # since, or it moved on) would act on a ticket its holder no longer has.
+                raise moved_on(ticket, claim.action)
+            lifecycle.check(ticket, claim.action, staff.as_actor())
         self.rate_limiter.check("resend", staff.email)
         now = self.clock.now()
         notice = Notice(
-            "fresh_link", "actor", actions=(claim.action,), extra={"action": claim.action}
+            "fresh_link",
+            "actor",
+            actions=() if replying else (claim.action,),
+            extra={"action": claim.action},
         )
         (mail,) = self.notifier.mails_for(ticket, [notice], now, staff.as_actor())
         self.outbox.add(mail, now + LEASE)

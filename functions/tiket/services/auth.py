@@ -17,7 +17,7 @@ from tiket.domain.model import Staff
 from tiket.domain.text import Msg
 from tiket.domain.vocabulary import Role
 from tiket.log import log_event
-from tiket.messages import t
+from tiket.messages import format_minutes, t
 from tiket.services.links import LOGIN_PURPOSE, Links
 from tiket.services.mailer import Mailer
 from tiket.services.ports import (
@@ -103,7 +103,7 @@ class AuthService:
     def _mail(self, staff: Staff, url: str, now: datetime) -> OutgoingMail:
         content = MailContent(
             greeting=t("mail.greeting", name=staff.name),
-            paragraphs=[t("mail.login.intro", minutes=self.link_minutes)],
+            paragraphs=[t("mail.login.intro", minutes=format_minutes(self.link_minutes))],
             link=(t("mail.link.login"), url),
             footer=t("mail.footer", unit=self.mail.unit_name),
         )

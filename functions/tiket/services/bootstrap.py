@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
-from functools import cache, partial
+from datetime import datetime, timedelta
+from functools import cache, cached_property, partial
 from zoneinfo import ZoneInfo
 
 from tiket import config
 from tiket.adapters.clock import SystemClock
 from tiket.adapters.dynamodb import connect
 from tiket.adapters.mail.render import JinjaMailRenderer
+from tiket.adapters.mail.reply_address import ReplyAddresses
 from tiket.adapters.observability import Metrics
 from tiket.adapters.signer import LinkSigner
 from tiket.config import Settings
@@ -25,7 +26,9 @@ from tiket.domain.deadlines import SurveyPolicy, next_check
 from tiket.domain.standards import StepClock
 from tiket.services.actions import ActionService
 from tiket.services.auth import AuthService, SigninMail
+from tiket.services.conversation import ConversationService
 from tiket.services.desk import StaffDesk
+from tiket.services.inbound import InboundService
 from tiket.services.intake import IntakeService
 from tiket.services.links import Links
 from tiket.services.mail_events import MailEvents
@@ -35,6 +38,7 @@ from tiket.services.ports import Clock, MailTransport, Stores
 from tiket.services.ports import Metrics as MetricsPort
 from tiket.services.ratelimit import RateLimiter
 from tiket.services.reports import ReportService
+from tiket.services.requester import RequesterService
 from tiket.services.sweep import SweepService
 from tiket.services.tracking import TrackingService
 from tiket.services.unit_of_work import TicketUnitOfWork
@@ -64,8 +68,16 @@ class Services:
         )
         self.links = Links(s.public_url, self.signer, s.action_link_hours)
         renderer = JinjaMailRenderer()
+        self.reply_addresses = (
+            ReplyAddresses(self.signing_keys, s.reply_domain) if s.reply_domain else None
+        )
         self.notifier = Notifier(
-            stores.staff, self.links, renderer, s.unit_name, self.calendar.zone
+            stores.staff,
+            self.links,
+            renderer,
+            s.unit_name,
+            self.calendar.zone,
+            self._reply_to if self.reply_addresses else None,
         )
         self.mailer = Mailer(stores.outbox, self.transport, self.clock, metrics)
         self.uow = TicketUnitOfWork(
@@ -145,9 +157,54 @@ class Services:
             s.unit_name,
         )
         self.desk = StaffDesk(stores.tickets, stores.tickets, self.clock, self.calendar)
+        self.conversation = ConversationService(
+            self.uow,
+            stores.tickets,
+            stores.staff,
+            self.signer,
+            self.rate_limiter,
+            self.clock,
+            metrics,
+        )
+        self.requester = RequesterService(
+            self.uow,
+            stores.tickets,
+            self.notifier,
+            stores.outbox,
+            self.rate_limiter,
+            self.clock,
+            self.step_clock,
+            metrics,
+        )
 
     def now(self):
         return self.clock.now()
+
+    def _reply_to(self, number: str, recipient: str, now: datetime) -> str | None:
+        """The signed Reply-To of an email about ticket ``number`` to ``recipient``."""
+        if self.reply_addresses is None:
+            return None
+        expires = now + timedelta(days=self.settings.reply_address_days)
+        try:
+            return self.reply_addresses.address(number, recipient, expires)
+        except ValueError:  # a number from before TIKet's format: no replies by email
+            return None
+
+    @cached_property
+    def inbound(self) -> InboundService:
+        """Replies by email; built on first use (its parser is not the web's to load)."""
+        from tiket.adapters.mail.inbox import InboundReader
+
+        return InboundService(
+            InboundReader(),
+            self.reply_addresses,
+            self.conversation,
+            self.stores.tickets,
+            self.stores.staff,
+            self.rate_limiter,
+            self.clock,
+            self.metrics or Metrics(self.settings.stage),
+        )
 
 
 @cache

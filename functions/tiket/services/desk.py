@@ -13,6 +13,7 @@ from tiket.services.views import (
     QueueRow,
     StaffTicketFull,
     history_json,
+    messages_json,
     staff_ticket,
     steps_json,
     ticket_summary,
@@ -94,4 +95,5 @@ class StaffDesk:
             **staff_ticket(ticket, zone, lang),
             "steps": steps_json(ticket, self.clock.now(), self.calendar, lang),
             "history": history_json(self.tickets.history(ticket.number), zone, lang, staff=True),
+            "messages": messages_json(self.tickets.messages(ticket.number), zone, lang, True),
         }

@@ -230,6 +230,8 @@ def _message(error: ErrorDetails) -> Msg:
         "model_type": "field.object",
         "dict_type": "field.object",
         "model_attributes_type": "field.object",
+        "string_too_short": "field.required",
+        "attachments_unavailable": "field.attachments_unavailable",
     }
     if kind == "string_too_long":
         return Msg("field.too_long", {"max": context.get("max_length")})

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta, tzinfo
@@ -14,13 +13,14 @@ from typing import Any
 from typing_extensions import TypedDict  # pydantic reads it on Python 3.11
 
 from tiket.domain import lifecycle
-from tiket.domain.errors import BadRequest, Conflict, IdempotencyMismatch, WriteConflict
+from tiket.domain.errors import Conflict, IdempotencyMismatch, WriteConflict
 from tiket.domain.model import Requester
 from tiket.domain.standards import StepClock
 from tiket.domain.text import Msg
 from tiket.domain.vocabulary import Status
 from tiket.log import log_event
 from tiket.services.forms import TicketForm, parse
+from tiket.services.idempotency_keys import checked_key
 from tiket.services.links import Links
 from tiket.services.ports import (
     Clock,
@@ -34,10 +34,6 @@ from tiket.services.ports import (
 from tiket.services.unit_of_work import TicketUnitOfWork
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
-MAX_KEY_LENGTH = 200
-# A key is text: no control characters (C0, DEL, C1); the OpenAPI document says the same.
-KEY_REFUSED = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-KEY_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
 
 
 class FiledView(TypedDict):
@@ -93,7 +89,7 @@ class IntakeService:
         if isinstance(body, dict) and body.get("website"):
             return self._decoy()
         form = parse(TicketForm, body, categories=self.categories)
-        key = _checked_key(idempotency_key)
+        key = checked_key(idempotency_key)
         body_hash = _fingerprint(form)
         if key is not None:
             earlier = self._earlier(key, body_hash)
@@ -158,14 +154,6 @@ class IntakeService:
         number = f"TIK-{year}-{secrets.randbelow(999_999) + 1:06d}"
         log_event("honeypot filled", action="create")
         return Filed(True, number, Status.NEW, token, self.links.track(token))
-
-
-def _checked_key(key: str | None) -> str | None:
-    if key is None or key == "":
-        return None
-    if len(key) > MAX_KEY_LENGTH or KEY_REFUSED.search(key):
-        raise BadRequest(Msg("error.idempotency_key", {"max": MAX_KEY_LENGTH}))
-    return key
 
 
 def _fingerprint(form: TicketForm) -> str:

@@ -1,17 +1,19 @@
 """Turns the domain's notices into emails: picks the recipients, gives each staff member the
-action links they may use (signed for them, for the ticket's version), and words it."""
+action links they may use (signed for them, for the ticket's version) and a reply link, signs
+a Reply-To address for each recipient of a ticket's email, and words it."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
+from typing import Any
 
 from tiket.domain.lifecycle import allowed_actions
 from tiket.domain.model import Actor, Notice, Staff, Ticket
 from tiket.domain.system import holder_actor
 from tiket.domain.text import Msg, WorkingMinutes
-from tiket.domain.vocabulary import Role
+from tiket.domain.vocabulary import FINAL_STATUSES, Action, Role
 from tiket.messages import ACTIONS, CATEGORIES, STATUS, format_datetime, render, t
 from tiket.messages import label as label_of
 from tiket.services.links import Links
@@ -27,10 +29,15 @@ REQUESTER_KINDS = frozenset(
         "on_hold",
         "cancelled",
         "survey_reminder",
+        "estimate",
+        "staff_message",
+        "track_link",
     }
 )
-# Kinds whose subject is exactly "[number] subject" (the two emails of a new request).
-PLAIN_SUBJECT_KINDS = frozenset({"confirmation", "new_ticket"})
+# Kinds whose tracking link is the survey, shown as a button.
+SURVEY_KINDS = frozenset({"resolved", "survey_reminder"})
+# (ticket number, recipient's address, now) -> the signed Reply-To address for them.
+ReplyAddress = Callable[[str, str, datetime], str | None]
 
 
 class Notifier:
@@ -41,12 +48,14 @@ class Notifier:
         renderer: MailRenderer,
         unit_name: str,
         zone: tzinfo,
+        reply_address: ReplyAddress | None = None,
     ):
         self.staff = staff
         self.links = links
         self.renderer = renderer
         self.unit_name = unit_name
         self.zone = zone
+        self.reply_address = reply_address  # None: the stage takes no replies by email
 
     def mails_for(
         self,
@@ -77,6 +86,13 @@ class Notifier:
             target = "actor"
         if target == "actor":
             return [Staff(actor.email, actor.name, actor.role)] if actor and actor.email else []
+        if target.startswith("staff:"):
+            # A staff member by address (the one a requester's message is for); whoever
+            # left since is replaced by the ICT pool, so the message still reaches someone.
+            member = self.staff.get(target.split(":", 1)[1])
+            if member is not None and member.active:
+                return [member]
+            target = "pool:tik"
         if target == "assignee":
             if not ticket.assignee:
                 return []
@@ -92,14 +108,28 @@ class Notifier:
         kind = notice.kind
         links = self._action_links(ticket, notice, to, now)
         for_requester = kind in REQUESTER_KINDS
+        talking = ticket.status not in FINAL_STATUSES  # the conversation is still open
+        reply_to = (
+            self.reply_address(ticket.number, to.email, now)
+            if self.reply_address and talking
+            else None
+        )
+        buttons = list(links)
+        link = self._link(ticket, kind, for_requester)
+        if kind in SURVEY_KINDS and link is not None:
+            buttons, link = [link], None  # the survey is the one thing asked: a button
+        if not for_requester and talking:
+            reply = self.links.action(ticket, Action.REPLY, to.email, now)
+            buttons.append((label_of(ACTIONS, Action.REPLY), reply))
+        params = self._params(ticket, notice)
         content = MailContent(
             greeting=t("mail.greeting", name=to.name),
-            paragraphs=self._paragraphs(ticket, notice, bool(links)),
+            paragraphs=self._paragraphs(ticket, notice, params, bool(links)),
             details=self._details(ticket, staff=not for_requester),
             deadline=None if for_requester else self._deadline(ticket),
-            actions=links,
-            link=self._link(ticket, kind, for_requester),
-            footer=t("mail.footer", unit=self.unit_name),
+            actions=buttons,
+            link=link,
+            footer=t("mail.footer.reply" if reply_to else "mail.footer", unit=self.unit_name),
         )
         text, html = self.renderer.render(content)
         return OutgoingMail(
@@ -108,10 +138,16 @@ class Notifier:
             kind=kind,
             to=to.email,
             to_name=to.name,
-            subject=self._subject(ticket, kind),
+            subject=t(
+                "mail.subject.prefixed",
+                number=ticket.number,
+                prefix=self.words(Msg(f"mail.{kind}.prefix", params)),
+                subject=ticket.subject,
+            ),
             text=text,
             html=html,
             created_at=now,
+            reply_to=reply_to,
         )
 
     def when(self, instant: datetime) -> str:
@@ -132,33 +168,35 @@ class Notifier:
             for action in usable
         ]
 
-    def _subject(self, ticket: Ticket, kind: str) -> str:
-        if kind in PLAIN_SUBJECT_KINDS:
-            return t("mail.subject", number=ticket.number, subject=ticket.subject)
-        return t(
-            "mail.subject.prefixed",
-            number=ticket.number,
-            prefix=t(f"mail.{kind}.prefix"),
-            subject=ticket.subject,
-        )
-
-    def _paragraphs(self, ticket: Ticket, notice: Notice, has_links: bool) -> list[str]:
+    @staticmethod
+    def _params(ticket: Ticket, notice: Notice) -> dict[str, Any]:
+        """What the texts of an email may say (subject prefix and paragraphs alike)."""
         kind = notice.kind
-        params = {
+        return {
             "number": ticket.number,
             "status": ticket.status,
+            "requester": ticket.requester.name,
             "name": ticket.repair_assignee_name
             if kind in ("repair_accepted", "repair_done")
             else ticket.assignee_name or "",
             "estimate": WorkingMinutes(ticket.estimate_minutes or 0),
             **notice.extra,
         }
+
+    def _paragraphs(
+        self, ticket: Ticket, notice: Notice, params: dict[str, Any], has_links: bool
+    ) -> list[str]:
+        kind = notice.kind
         paragraphs = [self.words(Msg(f"mail.{kind}.intro", params))]
+        if kind in ("requester_message", "staff_message"):
+            # The message as it was written (the HTML layout escapes it, keeps its lines).
+            paragraphs += [notice.extra["text"], t(f"mail.{kind}.answer")]
         reason = {
             "on_hold": ticket.hold_reason,
             "cancelled": ticket.cancel_reason,
             "resolved": ticket.resolution,
             "referral": ticket.diagnosis,
+            "reopened": notice.extra.get("reason"),
         }.get(kind)
         if reason:
             key = {
@@ -215,8 +253,6 @@ class Notifier:
         if for_requester:
             if not ticket.track_token:
                 return None
-            key = (
-                "mail.link.survey" if kind in ("resolved", "survey_reminder") else "mail.link.track"
-            )
+            key = "mail.link.survey" if kind in SURVEY_KINDS else "mail.link.track"
             return t(key), self.links.track(ticket.track_token)
         return t("mail.link.ticket"), self.links.staff_ticket(ticket.number)

@@ -7,12 +7,12 @@ Each service takes, in its constructor, only the ports it uses.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from tiket.domain.model import HistoryEntry, Once, Staff, Ticket
+from tiket.domain.model import HistoryEntry, Message, Once, Staff, Ticket
 from tiket.domain.vocabulary import Role
 
 # --- values ---------------------------------------------------------------------------------
@@ -31,6 +31,9 @@ class OutgoingMail:
     text: str
     html: str
     created_at: datetime
+    # The signed address a reply goes to (it becomes a message on the ticket); None when the
+    # stage has no reply domain or the email belongs to no ticket.
+    reply_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class TicketWrite:
     mail_first_attempt: datetime | None = None
     once: tuple[Once, ...] = ()
     idempotency: IdempotencyClaim | None = None
+    messages: tuple[Message, ...] = ()  # the conversation's new messages (put only if new)
 
 
 # --- ports ----------------------------------------------------------------------------------
@@ -104,6 +108,10 @@ class TicketStore(Protocol):
     def by_track_token(self, token: str) -> Ticket | None: ...
 
     def history(self, number: str) -> list[HistoryEntry]: ...
+
+    def messages(self, number: str) -> list[Message]:
+        """The ticket's conversation, oldest first."""
+        ...
 
     def has_once(self, number: str, once: Once) -> bool: ...
 
@@ -235,6 +243,55 @@ class Stores(Protocol):
     def rates(self) -> RateCounter: ...
 
     def create_table(self) -> None: ...
+
+
+class InboundMessage(Protocol):
+    """A received email read into plain values (``adapters.mail.inbound.InboundMail``)."""
+
+    @property
+    def sender(self) -> str: ...
+    @property
+    def recipients(self) -> tuple[str, ...]: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def message_id(self) -> str | None: ...
+    @property
+    def headers(self) -> Mapping[str, tuple[str, ...]]: ...
+
+
+class MailReader(Protocol):
+    """Reads raw inbound mail and judges it as mail (not yet as a message of a ticket)."""
+
+    def read(self, raw: bytes) -> InboundMessage:
+        """Raises ``ValueError`` for mail too large or unreadable."""
+        ...
+
+    def automatic(self, mail: InboundMessage) -> bool:
+        """Sent by a machine on its own (out-of-office, bounces, bulk)."""
+        ...
+
+    def verdict(self, receipt: Mapping[str, Any] | None, mail: InboundMessage) -> tuple[bool, str]:
+        """The receiving server's spam, virus, SPF, DKIM and DMARC verdicts: (ok, reason)."""
+        ...
+
+
+class ReplyClaimView(Protocol):
+    @property
+    def number(self) -> str: ...
+
+
+class ReplyAddressBook(Protocol):
+    """Signed Reply-To addresses (``adapters.mail.reply_address.ReplyAddresses``)."""
+
+    @property
+    def domain(self) -> str: ...
+
+    def address(self, number: str, recipient_email: str, expires_at: datetime) -> str: ...
+
+    def verify(self, address: str, now: datetime) -> ReplyClaimView:
+        """Raises ``ValueError`` (its class names why) for a malformed, forged or expired one."""
+        ...
 
 
 class Metrics(Protocol):

@@ -18,14 +18,27 @@ from tiket.services.ports import Clock, Metrics, TicketStore
 from tiket.services.unit_of_work import TicketUnitOfWork
 from tiket.services.views import (
     TrackingView,
+    handling_due,
     history_json,
     iso,
+    messages_json,
     steps_json,
     ticket_detail,
     ticket_summary,
 )
 
 MAX_TOKEN_LENGTH = 128
+
+
+def ticket_by_token(tickets: TicketStore, token: str) -> Ticket:
+    """The ticket of a tracking token. Every unknown token, however malformed, answers the
+    same 404."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        raise NotFound(Msg("error.track_not_found"))
+    ticket = tickets.by_track_token(token)
+    if ticket is None:
+        raise NotFound(Msg("error.track_not_found"))
+    return ticket
 
 
 class TrackingService:
@@ -48,13 +61,7 @@ class TrackingService:
         self.metrics = metrics
 
     def _ticket(self, token: str) -> Ticket:
-        # Every unknown token, however malformed, answers the same 404.
-        if not token or len(token) > MAX_TOKEN_LENGTH:
-            raise NotFound(Msg("error.track_not_found"))
-        ticket = self.tickets.by_track_token(token)
-        if ticket is None:
-            raise NotFound(Msg("error.track_not_found"))
-        return ticket
+        return ticket_by_token(self.tickets, token)
 
     def view(self, token: str, lang: str = "id") -> TrackingView:
         ticket = self._ticket(token)
@@ -62,6 +69,7 @@ class TrackingService:
         zone = self.calendar.zone
         times = survey_times(ticket, self.calendar, self.survey_policy)
         history = self.tickets.history(ticket.number)
+        messages = self.tickets.messages(ticket.number)
         return {
             **ticket_summary(ticket, zone, lang),
             **ticket_detail(ticket, zone),
@@ -73,6 +81,12 @@ class TrackingService:
                 "submitted": ticket.survey is not None,
                 "closes_at": iso(times[1], zone) if times else None,
             },
+            "messages": messages_json(messages, zone, lang, staff=False),
+            "reopen": {
+                "open": ticket.status == Status.RESOLVED and ticket.survey is None,
+                "until": iso(times[1], zone) if times else None,
+            },
+            "handling_due_at": iso(handling_due(ticket), zone),
         }
 
     def submit_survey(self, token: str, body: Any) -> Ticket:

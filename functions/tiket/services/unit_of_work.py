@@ -8,7 +8,8 @@ hands it to ``commit``. The unit of work then, for every kind of change alike:
 - bumps the ticket's revision, the optimistic lock every write is conditioned on;
 - computes the next instant the sweep must look at the ticket;
 - turns the notices into emails for the outbox;
-- writes all of it in one conditional transaction (``TicketStore.write``), and
+- writes all of it (with the conversation's new messages) in one conditional transaction
+  (``TicketStore.write``), and
 - once that holds, sends the new emails (what fails waits in the outbox for the sweep).
 
 ``TicketStore.write`` is called from nowhere else.
@@ -112,6 +113,7 @@ class TicketUnitOfWork:
                 mail_first_attempt=now + LEASE,
                 once=outcome.once + once,
                 idempotency=idempotency,
+                messages=outcome.messages,
             )
         )
         if mails:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import (
     Annotated,
+    Literal,
     NotRequired,  # pydantic reads them on Python 3.11
 )
 
@@ -17,9 +18,9 @@ from pydantic import WithJsonSchema
 from typing_extensions import TypedDict
 
 from tiket.domain.calendar import WorkingCalendar
-from tiket.domain.model import HistoryEntry, Ticket
+from tiket.domain.model import HistoryEntry, Message, Ticket
 from tiket.domain.text import Msg
-from tiket.domain.vocabulary import Action, Path, Role, Status, Step
+from tiket.domain.vocabulary import Action, Channel, Path, Role, Status, Step
 from tiket.messages import ACTIONS, CATALOGUE, CATEGORIES, ROLES, STATUS, STEPS, label, render
 
 IsoTime = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
@@ -110,11 +111,36 @@ class SurveyState(TypedDict):
     closes_at: IsoTime | None
 
 
+MessageView = TypedDict(
+    "MessageView",
+    {
+        "id": str,
+        "from": Literal["requester", "staff"],
+        "name": str,
+        "role": Role,
+        "role_label": str,
+        "text": str,
+        "at": IsoTime | None,
+        "via": Channel,
+        "attachments": list[str],
+        "email": NotRequired[str | None],  # staff views only
+    },
+)
+
+
+class ReopenState(TypedDict):
+    open: bool  # "Masalah belum teratasi" may be chosen now
+    until: IsoTime | None  # ...until the survey closes (the ticket closes then)
+
+
 class TrackingView(TicketSummary, TicketDetail):
     steps: list[StepView]
     history: list[HistoryView]
     survey: SurveyState
     undelivered: bool  # an email to the requester could not be delivered
+    messages: list[MessageView]
+    reopen: ReopenState
+    handling_due_at: IsoTime | None  # SOP step 6's expected completion, from the estimate
 
 
 class StaffTicket(TicketSummary, TicketDetail, StaffDetail):
@@ -124,6 +150,7 @@ class StaffTicket(TicketSummary, TicketDetail, StaffDetail):
 class StaffTicketFull(StaffTicket):
     steps: list[StepView]
     history: list[HistoryView]
+    messages: list[MessageView]
 
 
 class QueueRow(TicketSummary):
@@ -184,6 +211,39 @@ def history_json(
             row["actor_email"] = entry.actor.email
         rows.append(row)
     return rows
+
+
+def messages_json(
+    messages: list[Message], zone: tzinfo, lang: str, staff: bool
+) -> list[MessageView]:
+    """The conversation, oldest first; staff are shown by name and role (their address only
+    to staff)."""
+    rows: list[MessageView] = []
+    for message in messages:
+        author = message.author
+        row: MessageView = {
+            "id": message.id,
+            "from": "requester" if author.role == Role.REQUESTER else "staff",
+            "name": author.name,
+            "role": author.role,
+            "role_label": label(ROLES, author.role, lang),
+            "text": message.text,
+            "at": iso(message.at, zone),
+            "via": message.via,
+            "attachments": list(message.attachments),
+        }
+        if staff:
+            row["email"] = author.email
+        rows.append(row)
+    return rows
+
+
+def handling_due(ticket: Ticket) -> datetime | None:
+    """When the handling is expected done: its step's due time while it runs."""
+    record = ticket.step(Step.HANDLE)
+    if record is None or not record.open or record.paused_since is not None or not ticket.open:
+        return None
+    return record.due_at
 
 
 def history_note(entry: HistoryEntry, zone: tzinfo, lang: str) -> str:

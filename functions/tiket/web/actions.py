@@ -10,7 +10,8 @@ from flask import Blueprint, g, render_template, request
 from tiket.domain.errors import ValidationFailed
 from tiket.domain.model import Ticket
 from tiket.messages import ACTIONS, STATUS, label, render
-from tiket.services.views import StaffTicket, staff_ticket
+from tiket.services.views import StaffTicket, messages_json, staff_ticket
+from tiket.web import conversation
 from tiket.web.errors import json_response
 from tiket.web.http import json_body, lang, services, wants_json
 from tiket.web.schemas import ActionDone, ActionView, Resent
@@ -31,9 +32,13 @@ def _form() -> dict:
 
 @bp.get("/<token>")
 def show(token: str):
+    reply = services().conversation.reply_link(token)
+    if reply is not None:
+        return conversation.reply_page(reply, token)
     view = services().actions.inspect(token)
     g.ticket, g.action = view.ticket.number, view.claim.action
     language = lang()
+    thread = services().conversation.thread(view.ticket.number)
     if wants_json():
         body: ActionView = {
             "action": view.claim.action,
@@ -42,15 +47,19 @@ def show(token: str):
             "fields": list(view.fields),
             "recipient": {"name": view.staff.name, "role": view.staff.role},
             "expires_at": view.claim.expires_at.isoformat(),
+            "messages": messages_json(thread, services().calendar.zone, language, staff=True),
         }
         return json_response(body, 200)
-    return _page("action.html", view=view, token=token, errors={}, values={})
+    return _page("action.html", view=view, token=token, errors={}, values={}, thread=thread)
 
 
 @bp.post("/<token>")
 def perform(token: str):
     s = services()
     form = _form()
+    reply = s.conversation.reply_link(token)
+    if reply is not None:
+        return conversation.reply_post(reply, token, form)
     view = s.actions.inspect(token)
     try:
         done = s.actions.apply(view, form)
@@ -58,7 +67,10 @@ def perform(token: str):
         if wants_json():
             raise
         errors = {name: render(msg, lang()) for name, msg in error.fields.items()}
-        return _page("action.html", 400, view=view, token=token, errors=errors, values=form)
+        thread = s.conversation.thread(view.ticket.number)
+        return _page(
+            "action.html", 400, view=view, token=token, errors=errors, values=form, thread=thread
+        )
     g.ticket, g.action = done.ticket.number, done.action
     language = lang()
     next_urls = {action: s.links.action_url(tok) for action, tok in done.next_tokens.items()}
@@ -74,6 +86,7 @@ def perform(token: str):
         done=done,
         status_label=label(STATUS, done.ticket.status, language),
         next_urls=next_urls,
+        thread=s.conversation.thread(done.ticket.number),
     )
 
 

@@ -45,6 +45,7 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
 
     from tiket.web.actions import bp as actions_bp
     from tiket.web.api import bp as api_bp
+    from tiket.web.conversation import bp as conversation_bp
     from tiket.web.openapi import bp as openapi_bp
     from tiket.web.reports import bp as reports_bp
     from tiket.web.staff import bp as staff_bp
@@ -54,6 +55,7 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
     app.register_blueprint(staff_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(actions_bp)
+    app.register_blueprint(conversation_bp)
     if settings.dev_routes and not settings.production:
         from tiket.web.dev import bp as dev_bp
 
@@ -75,6 +77,7 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
         links=services.links,
         fields_of=lambda action: ACTION_FORMS[action].field_names(),
         max_estimate=settings.standards.handle_cap,
+        standard_minutes=settings.standards.minutes,
     )
 
     # The first request hook: an answer given by a later one (a refused CORS preflight,

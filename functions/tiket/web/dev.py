@@ -1,5 +1,6 @@
-"""Local-stack-only routes: the outbox viewer, the sweep at a chosen time, and site/ served
-beside the API (production serves site/ from S3/CloudFront). Never registered in production."""
+"""Local-stack-only routes: the outbox viewer, the sweep at a chosen time, a reply by email
+delivered by hand, and site/ served beside the API (production serves site/ from
+S3/CloudFront). Never registered in production."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from tiket.domain.errors import BadRequest
 from tiket.domain.text import Msg
 from tiket.local_moto import FAULTS
 from tiket.web.errors import json_response
-from tiket.web.http import json_body, lang, services, wants_json
+from tiket.web.http import UnsupportedMediaType, json_body, lang, services, wants_json
 
 bp = Blueprint("dev", __name__)
 LINK = re.compile(r"https?://[^\s<>\"]+")
@@ -127,6 +128,17 @@ class SitePath(PathConverter):
 @bp.record_once
 def _site_paths(state) -> None:
     state.app.url_map.converters["site"] = SitePath
+
+
+@bp.post("/_dev/inbound")
+def inbound():
+    """A raw RFC 5322 reply, as the local inbox (``var/inbox/``) would take it: no receiving
+    server checked it. The body cap of every route applies; bigger mail goes in the inbox."""
+    if request.mimetype != "message/rfc822":
+        raise UnsupportedMediaType(Msg("inbound.media_type"))
+    result = services().inbound.receive(request.get_data(), receipt=None)
+    body = {"posted": result.posted, "reason": result.reason, "ticket": result.ticket}
+    return json_response(body, 202)
 
 
 @bp.get("/", defaults={"path": "index.html"})

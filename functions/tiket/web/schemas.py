@@ -15,10 +15,12 @@ from typing_extensions import TypedDict
 
 from tiket.domain.vocabulary import Action, Role, Status, Step
 from tiket.services.action_forms import ACTION_FORMS
+from tiket.services.conversation_forms import LookupForm, MessageForm, ReopenForm
 from tiket.services.forms import LoginForm, SigninForm, SurveyForm, TicketForm
 from tiket.services.intake import FiledView
 from tiket.services.views import (
     IsoTime,
+    MessageView,
     QueueRow,
     StaffTicket,
     StaffTicketFull,
@@ -92,12 +94,14 @@ class ActionView(TypedDict):
     fields: list[str]
     recipient: Recipient
     expires_at: IsoTime
+    messages: NotRequired[list[MessageView]]  # the ticket's conversation
 
 
 class ActionDone(TypedDict):
     ok: Literal[True]
     ticket: StaffTicket
     next: dict[str, str]  # fresh links for what the actor may do next, by action
+    message: NotRequired[MessageView]  # a reply link: the message posted
 
 
 class Resent(TypedDict):
@@ -121,6 +125,12 @@ class Queue(TypedDict):
     count: int
 
 
+class Reopened(TypedDict):
+    number: str
+    status: Status
+    status_label: str
+
+
 RESPONSES: tuple[type, ...] = (
     ErrorBody,
     Health,
@@ -135,8 +145,18 @@ RESPONSES: tuple[type, ...] = (
     StaffMember,
     Queue,
     StaffTicketFull,
+    MessageView,
+    Reopened,
 )
-REQUEST_MODELS = (TicketForm, SurveyForm, LoginForm, SigninForm)
+REQUEST_MODELS = (
+    TicketForm,
+    SurveyForm,
+    LoginForm,
+    SigninForm,
+    MessageForm,
+    ReopenForm,
+    LookupForm,
+)
 REF = "#/components/schemas/{model}"
 
 

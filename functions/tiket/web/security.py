@@ -58,6 +58,19 @@ def origin_matches(given: str, secrets: tuple[str, ...]) -> bool:
     return any(matches)
 
 
+def same_origin_only(public_url: str) -> None:
+    """Refuse a state-changing request made by a page of another site (a forged request
+    riding the staff's session cookie): browsers say where a request comes from in
+    ``Sec-Fetch-Site`` and ``Origin``; either, when sent, must be this site. Clients that are
+    not browsers send neither, and carry no one's cookie."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        raise Forbidden(Msg("error.origin"))
+    origin = request.headers.get("Origin")
+    if origin is not None and origin != origin_of(public_url):
+        raise Forbidden(Msg("error.origin"))
+
+
 def register(app: Flask, settings: Settings) -> None:
     allowed = set(settings.allowed_origins) | {origin_of(settings.public_url)}
     secrets = origin_secrets_for(settings)

@@ -1,8 +1,10 @@
 // TIKet staff ticket detail (staff/ticket.html#<number>): everything the staff API knows about
-// one ticket, read only. Staff act through the links in their emails.
+// one ticket, and its conversation (a message to the requester is sent from here). Staff
+// act on the ticket through the links in their emails.
 import { fetchJSON, loadOptions, showUnitName, msg, h, timeEl, formatDateTime, ready, onLanguageChange } from '../../js/common.js';
 import { whoami, showStaff, toSignIn, duration } from './staff.js';
 import { hasMsg, stepLabel, dateCell, renderSteps as stepRows } from '../../js/steps.js';
+import { renderThread, messageForm } from '../../js/conversation.js';
 
 const $ = (id) => document.getElementById(id);
 let options = null;
@@ -160,6 +162,10 @@ function render(t) {
     return [start, dateCell(step.due_at), dateCell(step.done_at), elapsed];
   });
   renderHistory(Array.isArray(t.history) ? t.history : []);
+  renderThread($('thread'), t.messages);
+  const over = t.status === 'closed' || t.status === 'cancelled';
+  $('message-form').hidden = over;
+  $('thread-closed').hidden = !over;
   renderSurvey(t.survey);
   $('ticket').hidden = false;
 }
@@ -200,6 +206,12 @@ async function load() {
 }
 
 $('refresh').addEventListener('click', load);
+messageForm({
+  form: $('message-form'), textarea: $('message-text'), counter: $('message-count'),
+  button: $('message-submit'), status: $('message-status'), error: $('message-error'),
+  url: () => `/api/staff/tickets/${encodeURIComponent(readNumber())}/messages`,
+  onPosted: () => load(),
+});
 window.addEventListener('hashchange', load);
 ready.then(() => {
   // The menu fills in while the ticket loads; a 401 from either sends to the sign-in page.

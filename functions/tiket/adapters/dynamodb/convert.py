@@ -103,6 +103,9 @@ def ticket_values(ticket: Ticket, next_check: datetime | None, zone: tzinfo) -> 
         "breaches": {str(step) for step in ticket.breaches} or None,
         "survey_reminded_at": ticket.survey_reminded_at,
         "undelivered_at": ticket.undelivered_at,
+        "requester_messages": ticket.requester_messages or None,
+        "staff_messages": ticket.staff_messages or None,
+        "reopens": ticket.reopens or None,
         "due_pk": "TICKET" if next_check else None,
         "due_sk": f"{utc_key(next_check)}#{ticket.number}" if next_check else None,
         "list_pk": "OPEN" if is_open else None,
@@ -167,6 +170,9 @@ def ticket_from(item: TicketItem) -> Ticket:
         breaches=frozenset(Step(step) for step in item.breaches or ()),
         survey_reminded_at=item.survey_reminded_at,
         undelivered_at=item.undelivered_at,
+        requester_messages=int(item.requester_messages or 0),
+        staff_messages=int(item.staff_messages or 0),
+        reopens=int(item.reopens or 0),
     )
 
 

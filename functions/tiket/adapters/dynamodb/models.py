@@ -159,6 +159,9 @@ class TicketItem(_Keys, Model):
     breaches = UnicodeSetAttribute(null=True)
     survey_reminded_at = UTCDateTimeAttribute(null=True)
     undelivered_at = UTCDateTimeAttribute(null=True)
+    requester_messages = NumberAttribute(null=True)
+    staff_messages = NumberAttribute(null=True)
+    reopens = NumberAttribute(null=True)
 
 
 class HistoryItem(_Keys, Model):
@@ -246,6 +249,7 @@ class MailItem(_Keys, Model):
     last_error = UnicodeAttribute(null=True)
     sent_at = UTCDateTimeAttribute(null=True)
     ttl = NumberAttribute(null=True)
+    reply_to = UnicodeAttribute(null=True)
 
 
 class RateItem(_Keys, Model):

@@ -7,13 +7,16 @@ in ``models.py``; each kind of item is read and written by one module beside it.
 A ticket item carries ``revision``, counted up by every write: each change of a ticket is one
 transaction whose ticket update is conditioned on the revision it read (the unit of work,
 ``tiket.services.unit_of_work``), holding the history entry, the outbox emails and any
-once-only record (a link's nonce, a breach per step, a reminder) put only if absent.
+once-only record (a link's nonce, a breach per step, a reminder, a message's idempotency key)
+put only if absent, and a message of the conversation (``messages.py``; the thread of a
+ticket is one Query on ``T#<number>`` for ``M#``).
 
 | item            | pk                    | sk                      | index keys (sparse)                      |
 |-----------------|-----------------------|-------------------------|------------------------------------------|
 | ticket          | ``T#<number>``        | ``META``                | due, list (while open), month, assignee  |
 | history entry   | ``T#<number>``        | ``H#<utc-iso>#<revision>`` |                                       |
 | once-only record| ``T#<number>``        | ``O#<kind>#<key>``      | (ttl when it expires)                    |
+| message         | ``T#<number>``        | ``M#<utc-iso>#<revision>#<id>`` |                                  |
 | tracking token  | ``TRACK#<sha256>``    | ``TRACK``               |                                          |
 | year counter    | ``COUNTER#<year>``    | ``COUNTER``             |                                          |
 | idempotency key | ``IDEM#<sha256>``     | ``IDEM``                | (ttl)                                    |

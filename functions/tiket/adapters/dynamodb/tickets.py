@@ -17,6 +17,7 @@ from tiket.adapters.dynamodb.convert import (
     ticket_from,
     ticket_values,
 )
+from tiket.adapters.dynamodb.messages import MessageItem, message_item, thread
 from tiket.adapters.dynamodb.models import (
     CounterItem,
     HistoryItem,
@@ -33,7 +34,7 @@ from tiket.adapters.dynamodb.models import (
     wrap_error,
 )
 from tiket.adapters.dynamodb.outbox import mail_item
-from tiket.domain.model import HistoryEntry, Once, Ticket
+from tiket.domain.model import HistoryEntry, Message, Once, Ticket
 from tiket.services.ports import TicketWrite
 
 
@@ -59,6 +60,9 @@ class DynamoTickets:
     def history(self, number: str) -> list[HistoryEntry]:
         items = query(HistoryItem, f"T#{number}", HistoryItem.sk.startswith("H#"))
         return [history_from(item) for item in items]
+
+    def messages(self, number: str) -> list[Message]:
+        return thread(number)
 
     def has_once(self, number: str, once: Once) -> bool:
         return get_item(OnceItem, f"T#{number}", once_key(once)) is not None
@@ -114,6 +118,11 @@ class DynamoTickets:
                     history_item(ticket.number, write.history),
                     condition=HistoryItem.pk.does_not_exist(),
                 )
+                for message in write.messages:
+                    tx.save(
+                        message_item(ticket.number, message, write.history.revision),
+                        condition=MessageItem.pk.does_not_exist(),
+                    )
                 first_attempt = write.mail_first_attempt or write.history.at
                 for mail in write.mails:
                     tx.save(mail_item(mail, first_attempt), condition=MailItem.pk.does_not_exist())

@@ -45,6 +45,12 @@ def to_mime(mail: OutgoingMail, sender: str) -> EmailMessage:
     message["Message-ID"] = make_msgid(idstring=mail.id, domain=_domain(sender))
     if mail.ticket:
         message["X-TIKet-Ticket"] = header_safe(mail.ticket)
+    if mail.reply_to:
+        message["Reply-To"] = header_safe(mail.reply_to)
+    # Machine mail (RFC 3834): out-of-office responders must not answer it, or their answers
+    # would come back through the Reply-To (inbound drops them too).
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Auto-Response-Suppress"] = "OOF, AutoReply"
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
     return message

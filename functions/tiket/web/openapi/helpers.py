@@ -148,4 +148,9 @@ FILED_LINKS = {
         "parameters": {"token": FROM_FILED},
         "description": "The SKM survey, open once the ticket is resolved",
     },
+    "message": {
+        "operationId": "postMessage",
+        "parameters": {"token": FROM_FILED},
+        "description": "Write to the staff about the ticket",
+    },
 }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from tiket.config import Settings
 from tiket.messages import REPORT_CHARTS
-from tiket.services.intake import KEY_PATTERN
+from tiket.services.idempotency_keys import KEY_PATTERN
+from tiket.web.openapi.conversation_paths import IDEMPOTENCY_KEY, conversation_paths
 from tiket.web.openapi.helpers import (
     ACTION_TOKEN,
     FILED_LINKS,
@@ -46,6 +47,7 @@ def paths(settings: Settings) -> dict[str, dict]:
         )
     ]
     return {
+        **conversation_paths(),
         "/api/health": {"get": operation("health", "Liveness", {200: ok("Up", ref("Health"))})},
         "/api/openapi.json": {
             "get": operation(
@@ -114,10 +116,10 @@ def paths(settings: Settings) -> dict[str, dict]:
                 "performAction",
                 "Do what the email link says, once",
                 {200: ok("Done", ref("ActionDone"), page=True)},
-                (400, 403, 404, 409, 410, 413),
+                (400, 403, 404, 409, 410, 413, 422),
                 page=True,
                 body=json_body(ref("ActionForm"), form=True),
-                parameters=[ACTION_TOKEN],
+                parameters=[ACTION_TOKEN, IDEMPOTENCY_KEY],
                 tags=("staff links",),
             ),
         },
