@@ -1,6 +1,7 @@
 // TIKet — the tracking page: track.html#<token>. The token stays in the fragment so it
 // never reaches a server log; only the API call carries it.
 import { fetchJSON, loadOptions, showUnitName, msg, h, timeEl, formatDateTime, ready, onLanguageChange, NetworkError } from './common.js';
+import { renderFiles } from './files.js';
 import { dateCell, renderSteps as stepRows } from './steps.js';
 
 const $ = (id) => document.getElementById(id);
@@ -257,6 +258,10 @@ function render() {
     document.querySelector(`dt[data-detail="${key}"]`).hidden = !v;
   });
   stepRows($('t-steps-body'), Array.isArray(t.steps) ? t.steps : [], 3, (step) => [dateCell(step.due_at), dateCell(step.done_at)]);
+  $('files-card').hidden = !renderFiles($('t-files'), t.attachments, async () => {
+    await load({ quiet: true });
+    return ticket && ticket.attachments;
+  });
   renderHistory(Array.isArray(t.history) ? t.history : []);
   renderSurvey(t.survey);
   $('ticket').hidden = false;

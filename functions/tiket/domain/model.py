@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from tiket.domain.attachments import StoredAttachment
 from tiket.domain.standards import StepRecord
 from tiket.domain.vocabulary import (
     OPEN_STATUSES,
@@ -93,6 +94,8 @@ class Ticket:
     notified_at: datetime | None = None  # first new-request email to ICT staff sent
     breaches: frozenset[Step] = frozenset()  # steps whose breach is recorded
     survey_reminded_at: datetime | None = None
+    # Files kept with the ticket, in the order attached (PRODUCT.md §11).
+    attachments: tuple[StoredAttachment, ...] = ()
     # Counts every write of the ticket (the unit of work's optimistic lock); set by the store.
     revision: int = 0
 

@@ -21,6 +21,7 @@ from tiket.domain.model import HistoryEntry, Ticket
 from tiket.domain.text import Msg
 from tiket.domain.vocabulary import Action, Path, Role, Status, Step
 from tiket.messages import ACTIONS, CATALOGUE, CATEGORIES, ROLES, STATUS, STEPS, label, render
+from tiket.services.attachments import AttachmentView
 
 IsoTime = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
 
@@ -114,10 +115,11 @@ class TrackingView(TicketSummary, TicketDetail):
     steps: list[StepView]
     history: list[HistoryView]
     survey: SurveyState
+    attachments: list[AttachmentView]  # filed with the ticket; links signed for ≤ 15 min
 
 
 class StaffTicket(TicketSummary, TicketDetail, StaffDetail):
-    pass
+    attachments: list[AttachmentView]
 
 
 class StaffTicketFull(StaffTicket):
@@ -247,9 +249,12 @@ def staff_detail(ticket: Ticket, zone: tzinfo) -> StaffDetail:
     }
 
 
-def staff_ticket(ticket: Ticket, zone: tzinfo, lang: str) -> StaffTicket:
+def staff_ticket(
+    ticket: Ticket, zone: tzinfo, lang: str, attachments: list[AttachmentView]
+) -> StaffTicket:
     return {
         **ticket_summary(ticket, zone, lang),
         **ticket_detail(ticket, zone),
         **staff_detail(ticket, zone),
+        "attachments": attachments,
     }

@@ -10,16 +10,24 @@ from flask import Blueprint, g, render_template, request
 from tiket.domain.errors import ValidationFailed
 from tiket.domain.model import Ticket
 from tiket.messages import ACTIONS, STATUS, label, render
+from tiket.services.actions import ActionView
+from tiket.services.attachments import AttachmentView
 from tiket.services.views import StaffTicket, staff_ticket
 from tiket.web.errors import json_response
 from tiket.web.http import json_body, lang, services, wants_json
-from tiket.web.schemas import ActionDone, ActionView, Resent
+from tiket.web.schemas import ActionDone, Resent
+from tiket.web.schemas import ActionView as ActionViewJson
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
 
 
 def _ticket_json(ticket: Ticket, language: str) -> StaffTicket:
-    return staff_ticket(ticket, services().calendar.zone, language)
+    s = services()
+    return staff_ticket(ticket, s.calendar.zone, language, s.attachments.views(ticket))
+
+
+def _files(view: ActionView) -> list[AttachmentView]:
+    return services().attachments.views(view.ticket)
 
 
 def _form() -> dict:
@@ -35,7 +43,7 @@ def show(token: str):
     g.ticket, g.action = view.ticket.number, view.claim.action
     language = lang()
     if wants_json():
-        body: ActionView = {
+        body: ActionViewJson = {
             "action": view.claim.action,
             "action_label": label(ACTIONS, view.claim.action, language),
             "ticket": _ticket_json(view.ticket, language),
@@ -44,7 +52,7 @@ def show(token: str):
             "expires_at": view.claim.expires_at.isoformat(),
         }
         return json_response(body, 200)
-    return _page("action.html", view=view, token=token, errors={}, values={})
+    return _page("action.html", view=view, token=token, errors={}, values={}, files=_files(view))
 
 
 @bp.post("/<token>")
@@ -58,7 +66,15 @@ def perform(token: str):
         if wants_json():
             raise
         errors = {name: render(msg, lang()) for name, msg in error.fields.items()}
-        return _page("action.html", 400, view=view, token=token, errors=errors, values=form)
+        return _page(
+            "action.html",
+            400,
+            view=view,
+            token=token,
+            errors=errors,
+            values=form,
+            files=_files(view),
+        )
     g.ticket, g.action = done.ticket.number, done.action
     language = lang()
     next_urls = {action: s.links.action_url(tok) for action, tok in done.next_tokens.items()}
@@ -74,6 +90,7 @@ def perform(token: str):
         done=done,
         status_label=label(STATUS, done.ticket.status, language),
         next_urls=next_urls,
+        files=s.attachments.views(done.ticket),
     )
 
 

@@ -15,6 +15,7 @@ from typing_extensions import TypedDict
 
 from tiket.domain.vocabulary import Action, Role, Status, Step
 from tiket.services.action_forms import ACTION_FORMS
+from tiket.services.attachments import AttachmentRules, UploadForm, UploadView
 from tiket.services.forms import SurveyForm, TicketForm
 from tiket.services.intake import FiledView
 from tiket.services.views import (
@@ -73,6 +74,7 @@ class Options(TypedDict):
     timezone: str
     skm: list[SkmQuestion]
     limits: dict[str, int]
+    attachments: AttachmentRules | None  # None: this stage takes no files
 
 
 class SurveyDone(TypedDict):
@@ -145,8 +147,9 @@ RESPONSES: tuple[type, ...] = (
     StaffTicketFull,
     LoginRequest,
     SigninRequest,
+    UploadView,
 )
-REQUEST_MODELS = (TicketForm, SurveyForm)
+REQUEST_MODELS = (TicketForm, SurveyForm, UploadForm)
 REF = "#/components/schemas/{model}"
 
 

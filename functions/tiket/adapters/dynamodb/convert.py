@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from tiket.adapters.dynamodb.models import (
+    AttachmentAttr,
     HistoryItem,
     RequesterAttr,
     StepAttr,
@@ -14,6 +15,7 @@ from tiket.adapters.dynamodb.models import (
     TicketItem,
     utc_key,
 )
+from tiket.domain.attachments import FileType, StoredAttachment
 from tiket.domain.model import Actor, HistoryEntry, Requester, Survey, Ticket
 from tiket.domain.standards import StepRecord
 from tiket.domain.text import WorkingMinutes
@@ -102,6 +104,19 @@ def ticket_values(ticket: Ticket, next_check: datetime | None, zone: tzinfo) -> 
         "notified_at": ticket.notified_at,
         "breaches": {str(step) for step in ticket.breaches} or None,
         "survey_reminded_at": ticket.survey_reminded_at,
+        "attachments": [
+            AttachmentAttr(
+                id=a.id,
+                name=a.name,
+                content_type=str(a.content_type),
+                size=a.size,
+                key=a.key,
+                thumbnail_key=a.thumbnail_key,
+                message_id=a.message_id,
+            )
+            for a in ticket.attachments
+        ]
+        or None,
         "due_pk": "TICKET" if next_check else None,
         "due_sk": f"{utc_key(next_check)}#{ticket.number}" if next_check else None,
         "list_pk": "OPEN" if is_open else None,
@@ -165,6 +180,18 @@ def ticket_from(item: TicketItem) -> Ticket:
         notified_at=item.notified_at,
         breaches=frozenset(Step(step) for step in item.breaches or ()),
         survey_reminded_at=item.survey_reminded_at,
+        attachments=tuple(
+            StoredAttachment(
+                id=a.id,
+                name=a.name,
+                content_type=FileType(a.content_type),
+                size=int(a.size),
+                key=a.key,
+                thumbnail_key=a.thumbnail_key,
+                message_id=a.message_id,
+            )
+            for a in item.attachments or ()
+        ),
     )
 
 

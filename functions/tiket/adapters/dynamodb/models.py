@@ -110,6 +110,16 @@ class SurveyAttr(MapAttribute):
     submitted_at = UTCDateTimeAttribute()
 
 
+class AttachmentAttr(MapAttribute):
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size = NumberAttribute()
+    key = UnicodeAttribute()
+    thumbnail_key = UnicodeAttribute(null=True)
+    message_id = UnicodeAttribute(null=True)
+
+
 # --- items --------------------------------------------------------------------------------
 
 
@@ -158,6 +168,7 @@ class TicketItem(_Keys, Model):
     notified_at = UTCDateTimeAttribute(null=True)
     breaches = UnicodeSetAttribute(null=True)
     survey_reminded_at = UTCDateTimeAttribute(null=True)
+    attachments = ListAttribute(of=AttachmentAttr, null=True)
 
 
 class HistoryItem(_Keys, Model):
