@@ -3,11 +3,12 @@
 ``inspect(data, declared_type)`` trusts neither the file name nor the declared type: the
 bytes' signature decides, and a mismatch is refused. Pictures are decoded and encoded anew
 from their pixels only, so nothing of the upload survives but the picture: no EXIF (GPS,
-camera serial), XMP, comments, colour profile or bytes hidden after the image. The orientation is applied first, colours are converted
-to sRGB, and a thumbnail is made. A picture carrying HTML or script outside its pixels (a
-JPEG/HTML polyglot) is refused before that (``tiket.adapters.polyglot``). PDFs are kept as they are
-(re-writing them would break their digital signatures) once they parse and carry no active
-content (see ``tiket.adapters.pdf_screening``).
+camera serial), XMP, comments, colour profile or bytes hidden after the image. The
+orientation is applied first, colours are converted to sRGB, and a thumbnail is made. A
+picture carrying HTML or script outside its pixels (a JPEG/HTML polyglot) is refused before
+that (``tiket.adapters.polyglot``). PDFs are kept as they are (re-writing them would break
+their digital signatures) once they parse and carry no active content (see
+``tiket.adapters.pdf_screening``).
 
 Memory stays bounded: the header is read before any pixel; a picture with more pixels than
 its kind may have (``MAX_PIXELS``, ``MAX_DECODED_PIXELS``, ``MAX_WEBP_PIXELS``) is refused
