@@ -84,9 +84,8 @@ function showFieldErrors(data) {
     const li = h('li');
     if (!FIELDS.includes(name)) {
       li.textContent = text;
-      if (name.startsWith('attachments')) {
+      if (name.startsWith('attachments') && !(uploads && uploads.showError(name, text))) {
         $('attachments-error').textContent = text;
-        if (uploads) uploads.showError(name, text);
       }
       return li;
     }

@@ -128,7 +128,7 @@ export async function add(files) {
     item.view.state.textContent = msg('files.uploading');
     if (bad) {
       fail(item, bad);
-      if (!error.textContent) error.textContent = `${file.name}: ${bad}`;
+      status.textContent = `${file.name}: ${bad}`;
       return;
     }
     send(item);
@@ -139,11 +139,14 @@ export function ids() { return items.filter((i) => i.state === 'done').map((i) =
 
 export function pending() { return items.some((i) => i.state !== 'done'); }
 
-// A 400 of the form about one file ("attachments.<n>", n counting the sent ones).
+// A 400 of the form about one file ("attachments.<n>", n counting the sent ones): shown in
+// that file's row; false when no row is meant.
 export function showError(field, text) {
   const n = Number(field.split('.')[1]);
   const sent = items.filter((i) => i.state === 'done');
-  if (Number.isInteger(n) && sent[n]) fail(sent[n], text);
+  if (!Number.isInteger(n) || !sent[n]) return false;
+  fail(sent[n], text);
+  return true;
 }
 
 export function clear() {
