@@ -222,6 +222,14 @@ def test_the_same_idempotency_key_again_answers_the_same_ticket_with_its_files(c
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.get_json()["number"] == again.get_json()["number"]
     assert len(keys("attachments/")) == 1
+    # Other files under the same key: another request (422); no files and an empty list:
+    # the same one, whichever the client sends.
+    other = {**body, "attachments": [upload(client, phone_photo())]}
+    assert client.post("/api/tickets", json=other, headers=headers).status_code == 422
+    plain = client.post("/api/tickets", json=VALID_TICKET, headers={"Idempotency-Key": "k2"})
+    empty = {**VALID_TICKET, "attachments": []}
+    same = client.post("/api/tickets", json=empty, headers={"Idempotency-Key": "k2"})
+    assert same.status_code == 200 and same.get_json()["number"] == plain.get_json()["number"]
 
 
 # --- bad files: a 400 naming the file, nothing stored --------------------------------------
