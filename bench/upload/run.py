@@ -114,6 +114,7 @@ def attach_child(endpoint: str, bucket: str, upload_id: str) -> None:
 
 def measure_attach(runs: int, limit_mib: int) -> None:
     """The whole attach, each run in a fresh process, S3 on a moto server in this one."""
+    import logging
     import os
 
     from moto.server import ThreadedMotoServer
@@ -122,6 +123,7 @@ def measure_attach(runs: int, limit_mib: int) -> None:
     from tiket.domain.attachments import new_upload_id, upload_key
 
     os.environ.update(dict.fromkeys(("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"), "bench"))
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's access log
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
