@@ -80,7 +80,8 @@ def attached(task, tmp_path_factory):  # noqa: F811
         number = json.loads(filed["body"])["number"]
         kept = s3.get_object(Bucket=BUCKET, Key=f"attachments/{number}/{post['id']}")
         thumb = s3.get_object(Bucket=BUCKET, Key=f"thumbs/{number}/{post['id']}")
-        return kept["Body"].read(), kept["ContentType"], thumb["Body"].read(), function.outside
+        outside = function.outside or []
+        return kept["Body"].read(), kept["ContentType"], thumb["Body"].read(), outside
     finally:
         server.stop()
 
