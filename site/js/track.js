@@ -1,7 +1,6 @@
 // TIKet — the tracking page: track.html#<token>. The token stays in the fragment so it
 // never reaches a server log; only the API call carries it.
 import { fetchJSON, loadOptions, showUnitName, msg, h, timeEl, formatDateTime, ready, onLanguageChange, NetworkError } from './common.js';
-import { renderFiles } from './files.js';
 import { dateCell, renderSteps as stepRows } from './steps.js';
 
 const $ = (id) => document.getElementById(id);
@@ -239,6 +238,17 @@ async function submitSurvey(ev) {
 }
 
 // ---- ticket ------------------------------------------------------------------------------
+// The gallery's code loads only for a ticket that has files.
+function renderAttachments(files) {
+  if (!Array.isArray(files) || !files.length) { $('files-card').hidden = true; return; }
+  import('./files.js').then(({ renderFiles }) => {
+    $('files-card').hidden = !renderFiles($('t-files'), files, async () => {
+      await load({ quiet: true });
+      return ticket && ticket.attachments;
+    });
+  });
+}
+
 function render() {
   const t = ticket;
   $('t-number').textContent = t.number || '';
@@ -258,10 +268,7 @@ function render() {
     document.querySelector(`dt[data-detail="${key}"]`).hidden = !v;
   });
   stepRows($('t-steps-body'), Array.isArray(t.steps) ? t.steps : [], 3, (step) => [dateCell(step.due_at), dateCell(step.done_at)]);
-  $('files-card').hidden = !renderFiles($('t-files'), t.attachments, async () => {
-    await load({ quiet: true });
-    return ticket && ticket.attachments;
-  });
+  renderAttachments(t.attachments);
   renderHistory(Array.isArray(t.history) ? t.history : []);
   renderSurvey(t.survey);
   $('ticket').hidden = false;

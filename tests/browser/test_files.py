@@ -1,7 +1,7 @@
 """Photos in a real browser (phone viewport) against the real local stack, whose S3 is the
 moto server: a requester photographs the broken device, sees it upload, removes a wrong
-pick, sends; the ICT manager sees the thumbnail on the action page and the staff page and
-opens the full picture, which carries no GPS."""
+pick, sends, and sees it on the tracking page; the ICT manager sees the thumbnail on the
+action page and the staff page and opens the full picture, which carries no GPS."""
 
 from __future__ import annotations
 
@@ -63,7 +63,6 @@ def test_photograph_attach_send_then_the_ict_manager_opens_it_without_gps(stack,
     expect(rows.nth(0).locator("progress")).to_have_attribute("value", "100")
     expect(rows.nth(0).locator("img.file-thumb")).to_have_attribute("src", re.compile("^blob:"))
     expect(rows.nth(1).locator(".upload-error")).to_contain_text("Jenis berkas tidak didukung")
-    expect(page.locator("#upload-status")).to_contain_text("catatan.txt: Jenis berkas")
     page.click("#submit")  # refused while a failed file is listed
     expect(page.locator("#form-alert")).to_contain_text("Tunggu hingga semua berkas")
     rows.nth(1).locator("button").click()
@@ -74,6 +73,11 @@ def test_photograph_attach_send_then_the_ict_manager_opens_it_without_gps(stack,
     expect(page.locator("#success")).to_be_visible()
     number = page.text_content("#ticket-number").strip()
     expect(page.locator("#upload-list li")).to_have_count(0)
+
+    # The requester's tracking page shows it too.
+    page.goto(page.get_attribute("#track-link", "href"))
+    expect(page.locator("#t-files img.file-thumb")).to_be_visible()
+    expect(page.locator("#t-files .file-name")).to_have_text("IMG_0001.jpg")
 
     # The ICT manager's email says there is a file and links to the ticket; the action
     # page shows the thumbnail and opens the full picture.
