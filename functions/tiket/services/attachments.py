@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any, NotRequired
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -136,7 +136,7 @@ class Attaching:
     """The kept copies of one attach (``AttachmentService.attaching``)."""
 
     attachments: tuple[StoredAttachment, ...]
-    abandoned: bool = field(default=False)
+    abandoned: bool = False
 
     def abandon(self) -> None:
         """The change will not be made after all (an earlier twin request answers): the
