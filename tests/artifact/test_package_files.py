@@ -46,9 +46,11 @@ def attached(task, tmp_path_factory):  # noqa: F811
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     work = tmp_path_factory.mktemp("invoke-files")
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
     try:
-        host, port = server.get_host_and_port()
-        endpoint = f"http://{host}:{port}"
+        # moto's state is the process's: the other module's run may have left its own.
+        requests.post(f"{endpoint}/moto-api/reset", timeout=30)
         _seed(endpoint)
         s3 = boto3.client("s3", region_name=REGION, endpoint_url=endpoint)
         s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
@@ -83,6 +85,7 @@ def attached(task, tmp_path_factory):  # noqa: F811
         outside = function.outside or []
         return kept["Body"].read(), kept["ContentType"], thumb["Body"].read(), outside
     finally:
+        requests.post(f"{endpoint}/moto-api/reset", timeout=30)  # leave none of ours either
         server.stop()
 
 

@@ -70,7 +70,8 @@ def test_photograph_attach_send_then_the_ict_manager_opens_it_without_gps(stack,
     expect(page.locator("#upload-status")).to_have_text("catatan.txt dihapus.")
 
     page.click("#submit")
-    expect(page.locator("#success")).to_be_visible()
+    # Filing re-encodes the photo and writes it to S3: give a loaded machine time.
+    expect(page.locator("#success")).to_be_visible(timeout=30_000)
     number = page.text_content("#ticket-number").strip()
     expect(page.locator("#upload-list li")).to_have_count(0)
 
