@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -9,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from tiket.adapters.blobs import s3_client
+from tiket.adapters.memory import MemoryBlobs
 from tiket.config import DEMO_STAFF, RateLimit, Settings
 from tiket.domain.model import Staff
 from tiket.domain.vocabulary import Role
@@ -19,6 +22,7 @@ PUBLIC_URL = "https://tiket.example.go.id"
 ALLOWED_ORIGIN = "https://portal.example.go.id"
 SIGNING_KEY = "test-signing-key-0123456789abcdef"
 REPLY_DOMAIN = "balas.tiket.example.go.id"
+FILES_BUCKET = "tiket-files-test"
 ACTION_LINK = re.compile(re.escape(PUBLIC_URL) + r"/actions/([A-Za-z0-9_.\-]+)")
 TRACK_LINK = re.compile(re.escape(PUBLIC_URL) + r"/track\.html#([A-Za-z0-9_\-]+)")
 SIGNIN_LINK = re.compile(r"/staff/signin\.html#([A-Za-z0-9_.\-]+)")
@@ -84,17 +88,36 @@ def settings_for_tests(**changes: Any) -> Settings:
         },
         seed_staff=DEMO_STAFF,
         reply_domain=REPLY_DOMAIN,
+        files_bucket=FILES_BUCKET,
     )
     return replace(base, **changes)
 
 
-def make_services(clock, transport, stores=None, **settings_changes: Any) -> Services:
-    """Services on moto's DynamoDB (the ``aws`` fixture), or on ``stores`` (e.g. in memory)."""
+def make_services(clock, transport, stores=None, blobs=None, **settings_changes: Any) -> Services:
+    """Services on moto's DynamoDB and S3 (the ``aws`` fixture), or on ``stores`` (e.g. in
+    memory, with the files bucket in memory too unless ``blobs`` says otherwise)."""
+    if stores is not None and blobs is None:
+        blobs = MemoryBlobs()
     services = build_services(
-        settings_for_tests(**settings_changes), clock=clock, transport=transport, stores=stores
+        settings_for_tests(**settings_changes),
+        clock=clock,
+        transport=transport,
+        stores=stores,
+        blobs=blobs,
     )
     _table_with_staff(services)
+    if stores is None and services.settings.files_bucket:
+        _files_bucket(services.settings)
     return services
+
+
+def _files_bucket(settings: Settings) -> None:
+    s3 = s3_client(settings.region)
+    with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
+        s3.create_bucket(
+            Bucket=settings.files_bucket,
+            CreateBucketConfiguration={"LocationConstraint": settings.region},
+        )
 
 
 def _table_with_staff(services: Services) -> None:

@@ -8,6 +8,11 @@ it then reads the file (as the function holds the bytes it fetched from S3), run
 peak minus the baseline; the whole process's peak is set against the Lambda memory setting
 (``memory_size`` in zappa_settings.json, Zappa's default 512 MB when absent).
 
+Then the whole attach of the 12-megapixel photo as ``POST /api/tickets`` does it
+(``tiket.services.attachments``): read the upload's head and bytes from S3, inspect, write
+the kept copy and its thumbnail, delete the upload; against a moto server on loopback, so
+the S3 calls are real HTTP requests.
+
 Run: ``.venv/bin/python bench/upload/run.py`` (``--runs N``, default 7). The samples are
 made once, with Pillow, under ``var/bench/upload/`` (about 30 s).
 """
@@ -67,6 +72,95 @@ def child(path: Path, content_type: str) -> None:
                 "out_size": [kept.width, kept.height],
             }
         )
+    )
+
+
+def attach_child(endpoint: str, bucket: str, upload_id: str) -> None:
+    """One measured attach through the service, against S3 at ``endpoint``."""
+    import flask  # noqa: F401
+    import pynamodb  # noqa: F401
+    from PIL import Image
+
+    import tiket.web.app  # noqa: F401
+    from tiket.adapters.blobs import Blobs, s3_client
+    from tiket.adapters.file_inspection import inspect
+    from tiket.domain.attachments import upload_key
+    from tiket.services.attachments import AttachmentService
+
+    class Unused:
+        """Metrics and claims: not what is measured (no commit happens here)."""
+
+        def count(self, name: str, value: float = 1, **properties: object) -> None:
+            pass
+
+        def upload_claimed(self, upload_id: str) -> str | None:
+            return None
+
+    blobs = Blobs(s3_client("ap-southeast-3", endpoint), bucket)
+    service = AttachmentService(blobs, Unused(), inspect, Unused())
+    tiny = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(tiny, "JPEG")
+    inspect(tiny.getvalue(), "image/jpeg")
+    blobs.head("warm-up")  # the client's first request (its connection) is not the work's
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    with service.attaching("TIK-2026-000001", [upload_id]) as batch:
+        kept = batch.attachments[0]
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert blobs.head(kept.key) is not None and blobs.head(upload_key(upload_id)) is None
+    print(json.dumps({"ms": elapsed * 1000, "baseline_kib": baseline, "peak_kib": peak}))
+
+
+def measure_attach(runs: int, limit_mib: int) -> None:
+    """The whole attach, each run in a fresh process, S3 on a moto server in this one."""
+    import logging
+    import os
+
+    from moto.server import ThreadedMotoServer
+
+    from tiket.adapters.blobs import s3_client
+    from tiket.domain.attachments import new_upload_id, upload_key
+
+    os.environ.update(dict.fromkeys(("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"), "bench"))
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's access log
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint, bucket = f"http://{host}:{port}", "tiket-bench-files"
+    s3 = s3_client("ap-southeast-3", endpoint)
+    s3.create_bucket(
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"}
+    )
+    data = (SAMPLES / SAMPLE_FILES[0][1]).read_bytes()
+    results = []
+    try:
+        for _ in range(runs):
+            upload_id = new_upload_id()
+            s3.put_object(
+                Bucket=bucket,
+                Key=upload_key(upload_id),
+                Body=data,
+                ContentType="image/jpeg",
+                Metadata={"name": "IMG_0001.jpg"},
+            )
+            out = subprocess.run(
+                [sys.executable, __file__, "--attach", endpoint, bucket, upload_id],
+                check=True,
+                capture_output=True,
+                text=True,
+                env=os.environ,
+            ).stdout
+            results.append(json.loads(out))
+    finally:
+        server.stop()
+    work = max(r["peak_kib"] - r["baseline_kib"] for r in results) / 1024
+    process = max(r["peak_kib"] for r in results) / 1024
+    print(
+        f"| {SAMPLE_FILES[0][0]}: whole attach (S3 on loopback) | "
+        f"{len(data) / 2**20:.1f} MiB | 3000×4000 "
+        f"| {statistics.median(r['ms'] for r in results):.0f} | {work:.0f} | {process:.0f} "
+        f"| {limit_mib - process:.0f} MiB ({(limit_mib - process) / limit_mib:.0%}) |"
     )
 
 
@@ -159,9 +253,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--child", nargs=2, metavar=("PATH", "TYPE"), help=argparse.SUPPRESS)
     parser.add_argument("--make-samples", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--attach", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(Path(args.child[0]), args.child[1])
+        return
+    if args.attach:
+        attach_child(*args.attach)
         return
     if args.make_samples:
         make_samples()
@@ -194,6 +292,7 @@ def main() -> None:
             f"| {statistics.median(r['ms'] for r in runs):.0f} | {work:.0f} | {process:.0f} "
             f"| {limit_mib - process:.0f} MiB ({(limit_mib - process) / limit_mib:.0%}) |"
         )
+    measure_attach(args.runs, limit_mib)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,12 @@
 """The local stack behind ``make run``: production code against a moto server on loopback.
 
-- moto serves DynamoDB and SES on ``127.0.0.1`` (address printed; the AWS CLI can use it);
-- the table is created and the demo staff seeded; signing keys are generated once;
+- moto serves DynamoDB, SES and S3 on ``127.0.0.1`` (address printed; the AWS CLI can use
+  it); the browser uploads files and loads thumbnails straight from it, as from S3;
+- the table and the files bucket are created and the demo staff seeded; signing keys are
+  generated once;
 - data survives restarts: moto keeps nothing on disk, so the table is snapshotted to
-  ``var/dynamodb.json`` shortly after every change and on exit, and restored at start;
+  ``var/dynamodb.json`` and the files to ``var/files/`` shortly after every change and on
+  exit, and restored at start;
 - emails go through SES on moto and are also written to ``var/outbox/*.eml``;
 - a timer runs the sweep every minute; Ctrl-C stops everything started here;
 - replies by email: emails carry a Reply-To on ``balas.tiket.test`` (unless
@@ -23,6 +26,7 @@ import socket
 import threading
 import time
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
 import boto3
@@ -30,8 +34,10 @@ from flask import request
 from werkzeug.serving import make_server
 
 from tiket import config
+from tiket.adapters.blobs import s3_client
 from tiket.domain.model import Staff
 from tiket.domain.vocabulary import Role
+from tiket.local_files import dump_files, prepare_bucket, restore_files
 from tiket.local_moto import install_fault_switch, patch_moto
 from tiket.log import log_event
 from tiket.services.bootstrap import Services, build_services
@@ -43,6 +49,7 @@ SWEEP_EVERY_S = 60.0
 MAIL_EVERY_S = 2.0
 INBOX_EVERY_S = 3.0
 LOCAL_REPLY_DOMAIN = "balas.tiket.test"  # .test is reserved: it never reaches anyone
+FILES_BUCKET = "tiket-files"
 # moto's dummy credentials: the local stack never talks to AWS.
 LOCAL_CREDENTIALS = dict.fromkeys(
     ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"), "testing"
@@ -71,6 +78,8 @@ def local_settings(var: Path, port: int, aws_endpoint: str) -> config.Settings:
         stage="local",
         dynamodb_endpoint=aws_endpoint,
         ses_endpoint=aws_endpoint,
+        s3_endpoint=aws_endpoint,
+        files_bucket=base.files_bucket or FILES_BUCKET,
         region=base.region,
         public_url=f"http://127.0.0.1:{port}",
         mail_transport="ses+outbox",
@@ -83,11 +92,25 @@ def local_settings(var: Path, port: int, aws_endpoint: str) -> config.Settings:
     )
 
 
+def _files(settings: config.Settings):
+    return _s3(settings.region, settings.s3_endpoint)
+
+
+@cache
+def _s3(region: str, endpoint: str | None):
+    return s3_client(region, endpoint)
+
+
 def prepare(services: Services, snapshot: Path) -> int:
-    """Table, restored data, SES sender identity and demo staff. Returns items restored."""
+    """Table, files bucket, restored data, SES sender identity and demo staff. Returns items
+    restored (table items and files)."""
     settings = services.settings
     services.stores.create_table()
     restored = restore(services, snapshot)
+    if settings.files_bucket:
+        site = settings.public_url.rstrip("/")
+        prepare_bucket(_files(settings), settings.files_bucket, settings.region, site)
+        restored += restore_files(_files(settings), settings.files_bucket, files_dir(snapshot))
     ses = boto3.client("sesv2", region_name=settings.region, endpoint_url=settings.ses_endpoint)
     sender_domain = settings.mail_sender.rsplit("@", 1)[-1].rstrip(">")
     ses.create_email_identity(EmailIdentity=sender_domain)
@@ -95,6 +118,10 @@ def prepare(services: Services, snapshot: Path) -> int:
         if services.staff.get(seed.email) is None:
             services.staff.put(Staff(seed.email, seed.name, Role(seed.role)))
     return restored
+
+
+def files_dir(snapshot: Path) -> Path:
+    return snapshot.parent / "files"
 
 
 def _client(services: Services):
@@ -114,6 +141,9 @@ def dump(services: Services, snapshot: Path) -> int:
     partial = snapshot.with_suffix(".tmp")
     partial.write_text(json.dumps(items))
     partial.replace(snapshot)  # atomic: a crash mid-write never leaves half a snapshot
+    settings = services.settings
+    if settings.files_bucket:
+        dump_files(_files(settings), settings.files_bucket, files_dir(snapshot))
     return len(items)
 
 
@@ -161,6 +191,9 @@ class Background(threading.Thread):
 def run(port: int | None = None) -> None:
     from moto.server import ThreadedMotoServer
 
+    # CORS as the bucket's own rules say (S3's behaviour), not moto's allow-all default: read
+    # when moto's server module is first imported, by patch_moto.
+    os.environ.setdefault("MOTO_DISABLE_GLOBAL_CORS", "true")
     patch_moto()
     install_fault_switch()  # off until /_dev/faults turns an outage on (bench/load)
     # werkzeug's access log prints whole URLs, and URLs carry tokens; our own JSON request
@@ -228,9 +261,10 @@ TIKet local stack
   site + API      http://127.0.0.1:{port}/            (API at /api, action pages at /actions)
   outbox          http://127.0.0.1:{port}/_dev/mail   (.eml files in {var / "outbox"})
   inbox           replies dropped into {var / "inbox"} (or POST /_dev/inbound)
-  DynamoDB + SES  {aws_endpoint}   region {settings.region}, credentials testing/testing
-                  e.g. aws --endpoint-url {aws_endpoint} dynamodb scan --table-name {settings.table}
-  data            {snapshot} ({restored} items restored)
+  DynamoDB, SES   {aws_endpoint}   region {settings.region}, credentials testing/testing
+  and S3          e.g. aws --endpoint-url {aws_endpoint} dynamodb scan --table-name {settings.table}
+                       aws --endpoint-url {aws_endpoint} s3 ls s3://{settings.files_bucket}/
+  data            {snapshot} and {files_dir(snapshot)} ({restored} items restored)
   staff           {", ".join(f"{s.email} ({s.role})" for s in settings.seed_staff)}
 Ctrl-C stops everything.
 """,

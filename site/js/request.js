@@ -16,6 +16,17 @@ let idemKey = uuid();
 let busy = false;
 loadOptions();
 
+// Photos and files: the upload code (upload.js) loads with the first file picked, so the
+// form itself stays small.
+let uploads = null;
+['file-camera', 'file-pick'].forEach((id) => $(id).addEventListener('change', async (ev) => {
+  const picked = Array.from(ev.target.files || []);
+  ev.target.value = '';
+  if (!picked.length) return;
+  if (!uploads) uploads = await import('./upload.js');
+  uploads.add(picked);
+}));
+
 function updateCounter() {
   const n = desc.value.length;
   const max = desc.maxLength > 0 ? desc.maxLength : 5000;
@@ -26,6 +37,7 @@ function updateCounter() {
 async function fillCategories(force) {
   const opts = await loadOptions(force);
   showUnitName(opts);
+  $('files').hidden = !(opts && opts.attachments);
   const sel = $('category');
   const cats = opts && Array.isArray(opts.categories) ? opts.categories : [];
   if (!cats.length) {
@@ -57,6 +69,7 @@ function showAlert(text, items) {
 
 function clearErrors() {
   FIELDS.forEach((f) => setFieldError(f, ''));
+  $('attachments-error').textContent = '';
   alertBox.hidden = true;
   alertBox.replaceChildren();
 }
@@ -69,7 +82,13 @@ function showFieldErrors(data) {
   const items = ordered.map((name) => {
     const text = String(fields[name]);
     const li = h('li');
-    if (!FIELDS.includes(name)) { li.textContent = text; return li; }
+    if (!FIELDS.includes(name)) {
+      li.textContent = text;
+      if (name.startsWith('attachments') && !(uploads && uploads.showError(name, text))) {
+        $('attachments-error').textContent = text;
+      }
+      return li;
+    }
     setFieldError(name, text);
     const label = form.querySelector(`label[for="${name}"]`);
     const part = label.hasAttribute('data-i18n') ? label : label.querySelector('[data-i18n]');
@@ -113,6 +132,7 @@ function showSuccess(data, email) {
   $('track-open').href = url || 'track.html';
   // Keep who the requester is for a next request; clear the problem itself.
   FIELDS.filter((f) => !REQUESTER.includes(f)).forEach((f) => { $(f).value = ''; });
+  if (uploads) uploads.clear();
   $('website').value = '';
   clearErrors();
   updateCounter();
@@ -131,6 +151,10 @@ form.addEventListener('submit', async (ev) => {
   });
   body.website = $('website').value;
   clearErrors();
+  if (uploads) {
+    if (uploads.pending()) { showAlert(msg('files.wait')); alertBox.focus(); return; }
+    body.attachments = uploads.ids();
+  }
   setSending(true);
   let r;
   try {

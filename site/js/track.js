@@ -241,6 +241,17 @@ async function submitSurvey(ev) {
 }
 
 // ---- ticket ------------------------------------------------------------------------------
+// The gallery's code loads only for a ticket that has files.
+function renderAttachments(files) {
+  if (!Array.isArray(files) || !files.length) { $('files-card').hidden = true; return; }
+  import('./files.js').then(({ renderFiles }) => {
+    $('files-card').hidden = !renderFiles($('t-files'), files, async () => {
+      await load({ quiet: true });
+      return ticket && ticket.attachments;
+    });
+  });
+}
+
 function render() {
   const t = ticket;
   $('t-number').textContent = t.number || '';
@@ -264,6 +275,7 @@ function render() {
   $('t-handling_due_at').replaceChildren(...(due ? [timeEl(due, false)] : []));
   $('t-handling_due_at').hidden = !due;
   document.querySelector('dt[data-detail="handling_due_at"]').hidden = !due;
+  renderAttachments(t.attachments);
   renderHistory(Array.isArray(t.history) ? t.history : []);
   renderSurvey(t.survey);
   renderConversation(t);

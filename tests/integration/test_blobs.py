@@ -19,25 +19,19 @@ import requests
 from botocore.stub import Stubber
 from moto.server import ThreadedMotoServer
 
-from tiket.adapters.blobs import (
-    BlobInfo,
-    BlobMissing,
-    Blobs,
-    BlobTooLarge,
-    attachment_key,
-    content_disposition,
-    s3_client,
-    thumbnail_key,
-    upload_key,
-)
+from tiket.adapters.blobs import Blobs, content_disposition, s3_client
 from tiket.domain.attachments import (
     MAX_BYTES,
     MAX_DOWNLOAD_SECONDS,
     UPLOAD_POST_SECONDS,
     AttachmentRejected,
+    attachment_key,
     new_upload_id,
+    thumbnail_key,
+    upload_key,
 )
 from tiket.domain.errors import Unavailable
+from tiket.services.ports import BlobInfo, BlobMissing, BlobTooLarge
 
 REGION = "ap-southeast-3"
 BUCKET = "tiket-files-test"

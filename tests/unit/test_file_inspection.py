@@ -129,14 +129,52 @@ def test_a_thumbnail_is_a_small_clean_jpeg_of_the_upright_picture():
     assert_no_metadata(kept.thumbnail)
 
 
-def test_a_polyglot_jpeg_html_comes_out_a_plain_jpeg():
-    html = b"<html><body><script>alert(document.cookie)</script></body></html>"
-    upload = encoded(two_halves(), "JPEG", comment=html) + html
-    assert opened(upload).size == (60, 40)  # a valid picture to any viewer, and HTML after it
-    kept = inspect(upload, "image/jpeg")
-    assert b"<script" not in kept.data and b"<html" not in kept.data
-    assert kept.data.endswith(b"\xff\xd9")  # nothing after the end-of-image marker
-    assert_no_metadata(kept.data)
+HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
+
+
+def png_with_text(text: str) -> bytes:
+    info = PngInfo()
+    info.add_text("Comment", text)
+    return encoded(two_halves(), "PNG", pnginfo=info)
+
+
+@pytest.mark.parametrize(
+    ("upload", "declared"),
+    [
+        (encoded(two_halves(), "JPEG", comment=HTML) + HTML, "image/jpeg"),
+        (encoded(two_halves(), "JPEG", comment=b"<svg onload=alert(1)>"), "image/jpeg"),
+        (encoded(two_halves(), "JPEG") + b"<!DOCTYPE html><p>hi", "image/jpeg"),
+        (png_with_text("<script>alert(1)</script>"), "image/png"),
+        (encoded(two_halves(), "PNG") + HTML, "image/png"),
+        (encoded(two_halves(), "WEBP", exif=HTML), "image/webp"),
+        (encoded(two_halves(), "WEBP") + HTML, "image/webp"),
+    ],
+    ids=[
+        "jpeg",
+        "jpeg-svg-comment",
+        "jpeg-trailer",
+        "png-text",
+        "png-trailer",
+        "webp-exif",
+        "webp-trailer",
+    ],
+)
+def test_a_polyglot_picture_html_is_refused(upload, declared):
+    assert opened(upload).size == (60, 40)  # a valid picture to any viewer, and HTML too
+    assert rejected(upload, declared).code is Rejection.POLYGLOT
+
+
+def test_markup_like_bytes_inside_the_pixels_do_not_count():
+    from tiket.adapters.polyglot import hidden_markup
+    from tiket.domain.attachments import FileType
+
+    clean = encoded(two_halves(), "JPEG")
+    scan = clean.index(b"\xff\xda")
+    # The same bytes inside the compressed pixels: a picture may hold any bytes by chance.
+    inside = clean[: scan + 20] + b"<html>" + clean[scan + 20 :]
+    assert not hidden_markup(inside, FileType.JPEG)
+    assert hidden_markup(clean + b"<html>", FileType.JPEG)
+    assert not hidden_markup(png_with_text("Foto ruang <rapat> 2"), FileType.PNG)
 
 
 def test_a_png_keeps_its_transparency_and_loses_its_text():

@@ -1,6 +1,7 @@
 """The files bucket (private, PRODUCT.md §11): presigned uploads, reads, signed downloads.
 
-Key layout (the client never chooses a key; every segment comes from the server):
+Key layout (the client never chooses a key; every segment comes from the server; the key
+builders are ``tiket.domain.attachments.upload_key``, ``attachment_key``, ``thumbnail_key``):
 
 - ``uploads/<upload id>``: where the browser's presigned POST lands, with the display name
   bound as metadata (``presigned_post(..., metadata={"name": ...})``, read back by ``head``).
@@ -19,21 +20,22 @@ raise ``Unavailable`` (HTTP 503, "try again"); a missing object raises ``BlobMis
 
 from __future__ import annotations
 
-import re
+import threading
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from tiket.domain.attachments import MAX_DOWNLOAD_SECONDS, check_upload_id
+from tiket.domain.attachments import MAX_DOWNLOAD_SECONDS
 from tiket.domain.errors import Unavailable
+from tiket.services.ports import BlobInfo, BlobMissing, BlobTooLarge
 
 # Give up quickly when S3 hangs (botocore waits 60 s per read by default): a request must
 # answer within API Gateway's 29 s.
@@ -56,36 +58,6 @@ _TRANSIENT = frozenset(
 )
 _MISSING = frozenset({"NoSuchKey", "404", "NotFound"})
 _META = "x-amz-meta-"
-_TICKET = re.compile(r"[A-Za-z0-9-]{1,64}")
-
-
-class BlobMissing(LookupError):
-    """No object under that key (never uploaded, already attached, or expired)."""
-
-
-class BlobTooLarge(ValueError):
-    def __init__(self, size: int):
-        super().__init__(size)
-        self.size = size
-
-
-@dataclass(frozen=True)
-class BlobInfo:
-    size: int
-    content_type: str
-    metadata: Mapping[str, str] = field(default_factory=dict)
-
-
-def upload_key(upload_id: str) -> str:
-    return f"uploads/{check_upload_id(upload_id)}"
-
-
-def attachment_key(ticket: str, upload_id: str) -> str:
-    return f"attachments/{_ticket(ticket)}/{check_upload_id(upload_id)}"
-
-
-def thumbnail_key(ticket: str, upload_id: str) -> str:
-    return f"thumbs/{_ticket(ticket)}/{check_upload_id(upload_id)}"
 
 
 def s3_client(region: str, endpoint_url: str | None = None) -> Any:
@@ -99,8 +71,38 @@ def s3_client(region: str, endpoint_url: str | None = None) -> Any:
 
 class Blobs:
     def __init__(self, client: Any, bucket: str):
-        self.client = client
+        self._client = client
+        self._connect: Callable[[], Any] | None = None
+        self._lock = threading.Lock()
         self.bucket = bucket
+        self._origin: str | None = None
+
+    @classmethod
+    def on_demand(cls, bucket: str, region: str, endpoint_url: str | None = None) -> Blobs:
+        """The client is made at first use: a cold start that serves no file does not pay
+        for it (about 0.1 s)."""
+        blobs = cls(None, bucket)
+        blobs._connect = partial(s3_client, region, endpoint_url)
+        return blobs
+
+    @property
+    def client(self) -> Any:
+        if self._client is None and self._connect is not None:
+            with self._lock:  # boto3 makes clients unsafely across threads
+                if self._client is None:
+                    self._client = self._connect()
+        return self._client
+
+    def origin(self) -> str:
+        """The scheme and host browsers reach the bucket at (uploads, thumbnails, downloads):
+        the pages' Content-Security-Policy allows it. Signing is local: no request to S3."""
+        if self._origin is None:
+            url = self.client.generate_presigned_url(
+                "get_object", Params={"Bucket": self.bucket, "Key": "x"}, ExpiresIn=1
+            )
+            parts = urlsplit(url)
+            self._origin = f"{parts.scheme}://{parts.netloc}"
+        return self._origin
 
     def presigned_post(
         self,
@@ -212,12 +214,6 @@ def content_disposition(filename: str, *, inline: bool = False) -> str:
     encoded = quote(filename, safe="")
     kind = "inline" if inline else "attachment"
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
-
-
-def _ticket(ticket: str) -> str:
-    if not _TICKET.fullmatch(ticket):
-        raise ValueError(f"not a ticket number: {ticket!r}")
-    return ticket
 
 
 def _check_expiry(expires_s: int) -> None:

@@ -3,16 +3,17 @@
 ``inspect(data, declared_type)`` trusts neither the file name nor the declared type: the
 bytes' signature decides, and a mismatch is refused. Pictures are decoded and encoded anew
 from their pixels only, so nothing of the upload survives but the picture: no EXIF (GPS,
-camera serial), XMP, comments, colour profile or bytes hidden after the image (a JPEG/HTML
-polyglot comes out a plain JPEG). The orientation is applied first, colours are converted
-to sRGB, and a thumbnail is made. PDFs are kept as they are (re-writing them would break
+camera serial), XMP, comments, colour profile or bytes hidden after the image. The
+orientation is applied first, colours are converted to sRGB, and a thumbnail is made. A
+picture carrying HTML or script outside its pixels (a JPEG/HTML polyglot) is refused before
+that (``tiket.adapters.polyglot``). PDFs are kept as they are (re-writing them would break
 their digital signatures) once they parse and carry no active content (see
 ``tiket.adapters.pdf_screening``).
 
 Memory stays bounded: the header is read before any pixel; a picture with more pixels than
 its kind may have (``MAX_PIXELS``, ``MAX_DECODED_PIXELS``, ``MAX_WEBP_PIXELS``) is refused
-before decoding; a JPEG larger than needed is decoded at a reduced scale (libjpeg's
-DCT scaling, ``Image.draft``); only the first frame of an animation is decoded.
+before decoding; a JPEG larger than needed is decoded at a reduced scale (libjpeg's DCT
+scaling, ``Image.draft``); only the first frame of an animation is decoded.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageCms, ImageOps
 
 from tiket.adapters.pdf_screening import screen_pdf
+from tiket.adapters.polyglot import hidden_markup
 from tiket.domain.attachments import (
     MAX_DECODED_PIXELS,
     MAX_IMAGE_SIDE,
@@ -84,6 +86,8 @@ def inspect(data: bytes, declared_type: str) -> Inspected:
     if actual is FileType.PDF:
         screen_pdf(data)
         return Inspected(FileType.PDF, data)
+    if hidden_markup(data, actual):
+        raise AttachmentRejected(Rejection.POLYGLOT)
     return _reencode(data, actual)
 
 

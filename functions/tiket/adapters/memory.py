@@ -6,14 +6,24 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from tiket.domain.errors import WriteConflict
 from tiket.domain.model import HistoryEntry, Message, Once, Staff, Ticket
 from tiket.domain.vocabulary import OPEN_STATUSES, Role, Status
-from tiket.services.ports import IdempotencyRecord, MailRecord, OutgoingMail, TicketWrite
+from tiket.services.ports import (
+    BlobInfo,
+    BlobMissing,
+    BlobTooLarge,
+    IdempotencyRecord,
+    MailRecord,
+    OutgoingMail,
+    TicketWrite,
+)
 
 
 def _digest(secret: str) -> str:
@@ -32,6 +42,7 @@ class MemoryTickets:
         self.track: dict[str, str] = {}
         self.idempotency: dict[str, tuple[IdempotencyRecord, datetime]] = {}
         self.counters: dict[int, int] = {}
+        self.uploads: dict[str, str] = {}  # upload id -> the ticket it was attached to
         self.outbox: MemoryOutbox | None = None  # where a change's emails go
 
     def get(self, number: str) -> Ticket | None:
@@ -50,6 +61,9 @@ class MemoryTickets:
 
     def has_once(self, number: str, once: Once) -> bool:
         return (number, once.kind, once.key) in self.once
+
+    def upload_claimed(self, upload_id: str) -> str | None:
+        return self.uploads.get(upload_id)
 
     def open_tickets(self) -> list[Ticket]:
         return sorted(
@@ -98,6 +112,9 @@ class MemoryTickets:
             sorts = [_message_key(m, write.history.revision) for m in write.messages]
             if any(key in thread for key in sorts) or len(set(sorts)) < len(sorts):
                 raise WriteConflict(["ConditionalCheckFailed"])
+            uploads = write.uploads
+            if any(u in self.uploads for u in uploads) or len(set(uploads)) < len(uploads):
+                raise WriteConflict(["ConditionalCheckFailed"])
             # Every condition holds: write all of it.
             self.tickets[ticket.number] = ticket
             self.next_checks[ticket.number] = write.next_check
@@ -106,6 +123,8 @@ class MemoryTickets:
                 self.once[(ticket.number, once.kind, once.key)] = once.expires_at
             for key, message in zip(sorts, write.messages, strict=True):
                 self.threads.setdefault(ticket.number, {})[key] = message
+            for upload in uploads:
+                self.uploads[upload] = ticket.number
             if write.expected_revision is None:
                 if ticket.track_token:
                     self.track[_digest(ticket.track_token)] = ticket.number
@@ -281,6 +300,97 @@ class MemoryOutbox:
             record = self.records.get(mail_id)
             if record is not None and record.status == "failed":
                 self.records[mail_id] = replace(record, status="pending", next_attempt_at=now)
+
+
+@dataclass(frozen=True)
+class _Object:
+    data: bytes
+    content_type: str
+    metadata: Mapping[str, str]
+
+
+class MemoryBlobs:
+    """The files bucket in memory. ``receive`` plays the browser's presigned POST and holds
+    it to what S3 would: the key, content type and metadata bound at signing, and the size
+    range. Download URLs are fake (``https://files.invalid/<key>?...``); ``fetch`` opens one."""
+
+    ORIGIN = "https://files.invalid"
+
+    def __init__(self) -> None:
+        self.objects: dict[str, _Object] = {}
+        self.posts: dict[str, tuple[str, int, dict[str, str]]] = {}
+        self.lock = threading.Lock()
+
+    def origin(self) -> str:
+        return self.ORIGIN
+
+    def presigned_post(
+        self,
+        key: str,
+        content_type: str,
+        max_bytes: int,
+        expires_s: int,
+        metadata: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        self.posts[key] = (content_type, max_bytes, dict(metadata or {}))
+        fields = {"key": key, "Content-Type": content_type}
+        fields |= {f"x-amz-meta-{k}": quote(v, safe="") for k, v in (metadata or {}).items()}
+        return {"url": f"{self.ORIGIN}/", "fields": fields}
+
+    def receive(self, key: str, data: bytes, content_type: str | None = None) -> bool:
+        """The browser's upload: False (nothing stored) where S3 would refuse it."""
+        if key not in self.posts:
+            return False
+        bound_type, max_bytes, metadata = self.posts[key]
+        if (content_type or bound_type) != bound_type or not 1 <= len(data) <= max_bytes:
+            return False
+        self.objects[key] = _Object(data, bound_type, metadata)
+        return True
+
+    def head(self, key: str) -> BlobInfo | None:
+        found = self.objects.get(key)
+        return (
+            None if found is None else BlobInfo(len(found.data), found.content_type, found.metadata)
+        )
+
+    def get(self, key: str, max_bytes: int) -> bytes:
+        found = self.objects.get(key)
+        if found is None:
+            raise BlobMissing(key)
+        if len(found.data) > max_bytes:
+            raise BlobTooLarge(len(found.data))
+        return found.data
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        with self.lock:
+            self.objects[key] = _Object(data, content_type, {})
+
+    def delete(self, keys: Sequence[str]) -> None:
+        with self.lock:
+            for key in keys:
+                self.objects.pop(key, None)
+
+    def signed_get_url(
+        self,
+        key: str,
+        filename: str,
+        content_type: str,
+        expires_s: int = 900,
+        *,
+        inline: bool = False,
+    ) -> str:
+        query = {"expires": expires_s, "type": content_type, "name": filename, "inline": inline}
+        return f"{self.ORIGIN}/{key}?{urlencode(query)}"
+
+    def fetch(self, url: str) -> tuple[bytes, str]:
+        """The bytes and content type a signed URL gives."""
+        parts = urlsplit(url)
+        if not parse_qs(parts.query).get("expires"):
+            raise PermissionError("unsigned")
+        found = self.objects.get(parts.path.lstrip("/"))
+        if found is None:
+            raise BlobMissing(parts.path)
+        return found.data, parse_qs(parts.query)["type"][0]
 
 
 @dataclass

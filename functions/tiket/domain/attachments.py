@@ -15,6 +15,7 @@ import secrets
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 
 
@@ -32,6 +33,9 @@ IMAGE_TYPES = frozenset({FileType.JPEG, FileType.PNG, FileType.WEBP})
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PER_MESSAGE = 5
 MAX_NAME_CHARS = 200
+# The name travels as S3 metadata, percent-encoded, and S3 takes 2 KB of metadata: 600 bytes
+# of UTF-8 (200 characters of most scripts; fewer of emoji) stay well within it.
+MAX_NAME_BYTES = 600
 # A few KB can claim 100k x 100k pixels: the pixels a picture may have depend on what its
 # decoder needs, so that the function stays well within its memory (see bench/upload).
 # A baseline JPEG may have a phone's 48-50 MP: libjpeg decodes it at 1/2 scale for little.
@@ -48,9 +52,15 @@ THUMBNAIL_SIDE = 320
 UPLOAD_POST_SECONDS = 300
 # PRODUCT.md §11: download links live at most 15 minutes.
 MAX_DOWNLOAD_SECONDS = 900
+# An upload id, once attached, is claimed for good: a second attach of it (another ticket, a
+# twin request) loses. The claim is kept well past the day after which the bucket's
+# lifecycle has removed the uploaded object itself (see tiket.adapters.blobs).
+UPLOAD_CLAIM_KEEP = timedelta(days=7)
 
 # 16 random bytes, base64url without padding (``secrets.token_urlsafe(16)``).
 _UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{22}")
+UPLOAD_ID_PATTERN = "^[A-Za-z0-9_-]{22}$"  # the same, for JSON Schema
+_TICKET = re.compile(r"[A-Za-z0-9-]{1,64}")
 _SEPARATORS = frozenset("/\\")
 # Joiners shape emoji and Indic/Persian script; every other format character (bidi
 # overrides and isolates, zero-width space, BOM, ...) can disguise a name.
@@ -68,6 +78,7 @@ class Rejection(StrEnum):
     MISSING = "missing"  # never uploaded, already attached elsewhere, or expired
     BOMB = "bomb"  # more pixels than its kind may have; params: max_megapixels
     IMAGE_BROKEN = "image_broken"
+    POLYGLOT = "polyglot"  # HTML or script hidden in a picture's metadata or after its end
     PDF_BROKEN = "pdf_broken"
     PDF_ENCRYPTED = "pdf_encrypted"
     PDF_SCRIPT = "pdf_script"  # params: feature (JavaScript, Launch, XFA, ...)
@@ -94,12 +105,16 @@ class UploadRequest:
 
 @dataclass(frozen=True)
 class StoredAttachment:
+    """A file kept with a ticket: filed with it (``message_id`` None) or with one of its
+    messages. ``key`` and ``thumbnail_key`` name the objects in the files bucket."""
+
     id: str
     name: str
     content_type: FileType
     size: int
     key: str
     thumbnail_key: str | None = None
+    message_id: str | None = None
 
     @property
     def is_image(self) -> bool:
@@ -117,13 +132,38 @@ def check_upload_id(value: object) -> str:
 
 
 def check_upload_ids(values: Sequence[object]) -> tuple[str, ...]:
-    """The ``attachments`` list of a ticket, message or reply: ≤ 5 distinct well-formed ids."""
+    """The ``attachments`` list of a ticket, message or reply: ≤ 5 distinct well-formed ids.
+    A bad entry's rejection carries its ``index`` (from 0)."""
     if len(values) > MAX_PER_MESSAGE:
         raise AttachmentRejected(Rejection.COUNT, max=MAX_PER_MESSAGE, count=len(values))
-    ids = tuple(check_upload_id(v) for v in values)
-    if len(set(ids)) != len(ids):
-        raise AttachmentRejected(Rejection.DUPLICATE)
-    return ids
+    ids: list[str] = []
+    for index, value in enumerate(values):
+        if not isinstance(value, str) or not _UPLOAD_ID.fullmatch(value):
+            raise AttachmentRejected(Rejection.UPLOAD_ID, index=index)
+        if value in ids:
+            raise AttachmentRejected(Rejection.DUPLICATE, index=index)
+        ids.append(value)
+    return tuple(ids)
+
+
+def upload_key(upload_id: str) -> str:
+    """Where the browser's presigned POST puts the bytes (``tiket.adapters.blobs`` explains
+    the layout). Every segment of every key comes from the server, never from a name."""
+    return f"uploads/{check_upload_id(upload_id)}"
+
+
+def attachment_key(ticket: str, upload_id: str) -> str:
+    return f"attachments/{_ticket(ticket)}/{check_upload_id(upload_id)}"
+
+
+def thumbnail_key(ticket: str, upload_id: str) -> str:
+    return f"thumbs/{_ticket(ticket)}/{check_upload_id(upload_id)}"
+
+
+def _ticket(ticket: str) -> str:
+    if not _TICKET.fullmatch(ticket):
+        raise ValueError(f"not a ticket number: {ticket!r}")
+    return ticket
 
 
 def check_type(content_type: object) -> FileType:
@@ -166,7 +206,7 @@ def check_filename(name: object) -> str:
     for char in text:
         if _is_control(char):
             raise AttachmentRejected(Rejection.NAME, reason="control", char=f"U+{ord(char):04X}")
-    if len(text) > MAX_NAME_CHARS:
+    if len(text) > MAX_NAME_CHARS or len(text.encode()) > MAX_NAME_BYTES:
         raise AttachmentRejected(Rejection.NAME, reason="length", max=MAX_NAME_CHARS)
     return text
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from tiket.domain.attachments import StoredAttachment
 from tiket.domain.standards import StepRecord
 from tiket.domain.vocabulary import (
     OPEN_STATUSES,
@@ -102,6 +103,8 @@ class Ticket:
     requester_messages: int = 0
     staff_messages: int = 0
     reopens: int = 0
+    # Files kept with the ticket, in the order attached (PRODUCT.md §11).
+    attachments: tuple[StoredAttachment, ...] = ()
     # Counts every write of the ticket (the unit of work's optimistic lock); set by the store.
     revision: int = 0
 

@@ -1,8 +1,9 @@
 """Texts for attachment errors (PRODUCT.md §11), to be folded into ``tiket.messages``.
 
-Keys are ``attachment.<Rejection code>`` (``attachment.name.<reason>`` for names). The web
-layer puts the file's name in front ("foto.jpg: ...") so the 400 names the file; the
-parameters are those ``AttachmentRejected.params`` carries.
+Keys are ``attachment.<Rejection code>`` (``attachment.name.<reason>`` for names), with the
+parameters ``AttachmentRejected.params`` carries. A 400 about one file says which in its
+``message`` (``attachment.rejected``: by name, or by place when the name is unknown) and why
+in ``fields["attachments.<index>"]``. Then the words of pages and emails about files.
 """
 
 from __future__ import annotations
@@ -62,6 +63,12 @@ ENTRIES: dict[str, dict[str, str]] = {
         "id": "Gambar rusak atau tidak lengkap dan tidak dapat dibuka.",
         "en": "The picture is damaged or incomplete and cannot be opened.",
     },
+    "attachment.polyglot": {
+        "id": "Gambar berisi kode HTML atau skrip tersembunyi dan tidak dapat diterima. "
+        "Simpan ulang gambarnya (misalnya dengan tangkapan layar) lalu kirim lagi.",
+        "en": "The picture hides HTML or script code and cannot be accepted. Save the picture "
+        "again (for instance as a screenshot) and send it again.",
+    },
     "attachment.pdf_broken": {
         "id": "PDF rusak dan tidak dapat dibuka.",
         "en": "The PDF is damaged and cannot be opened.",
@@ -80,5 +87,30 @@ ENTRIES: dict[str, dict[str, str]] = {
         "id": "PDF berisi berkas lain di dalamnya dan tidak dapat diterima. "
         "Kirim berkasnya secara terpisah.",
         "en": "The PDF contains other files and cannot be accepted. Send those files separately.",
+    },
+    "attachment.list": {
+        "id": "Harus berupa daftar kode unggahan.",
+        "en": "Must be a list of upload ids.",
+    },
+    "attachment.rejected": {
+        "id": "Berkas “{name}” tidak dapat dilampirkan.",
+        "en": "The file “{name}” cannot be attached.",
+    },
+    "attachment.rejected_nth": {
+        "id": "Lampiran ke-{n} tidak dapat dilampirkan.",
+        "en": "Attachment {n} cannot be attached.",
+    },
+    "attachment.title": {"id": "Lampiran", "en": "Attachments"},
+    "attachment.open": {
+        "id": "Buka {name} ({size})",
+        "en": "Open {name} ({size})",
+    },
+    "attachment.links_expire": {
+        "id": "Tautan berkas berlaku 15 menit; muat ulang halaman bila sudah kedaluwarsa.",
+        "en": "File links work for 15 minutes; reload the page when they have expired.",
+    },
+    # Emails are Indonesian only; they never carry the files, they link to the ticket.
+    "attachment.mail.count": {
+        "id": "{count} berkas (foto/dokumen); lihat melalui tautan tiket di bawah",
     },
 }

@@ -25,6 +25,7 @@ from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.deadlines import SurveyPolicy, next_check
 from tiket.domain.standards import StepClock
 from tiket.services.actions import ActionService
+from tiket.services.attachments import AttachmentService
 from tiket.services.auth import AuthService, SigninMail
 from tiket.services.conversation import ConversationService
 from tiket.services.desk import StaffDesk
@@ -34,7 +35,7 @@ from tiket.services.links import Links
 from tiket.services.mail_events import MailEvents
 from tiket.services.mailer import Mailer
 from tiket.services.notifications import Notifier
-from tiket.services.ports import Clock, MailTransport, Stores
+from tiket.services.ports import BlobStore, Clock, InspectedFile, MailTransport, Stores
 from tiket.services.ports import Metrics as MetricsPort
 from tiket.services.ratelimit import RateLimiter
 from tiket.services.reports import ReportService
@@ -52,6 +53,7 @@ class Services:
     signing_keys: Sequence[str]
     clock: Clock = field(default_factory=SystemClock)
     metrics: MetricsPort | None = None
+    blobs: BlobStore | None = None  # the files bucket; None: this stage has none
 
     def __post_init__(self) -> None:
         s = self.settings
@@ -92,6 +94,7 @@ class Services:
         self.mailer.on_dispatch = events.dispatched
         self.mailer.on_undeliverable = events.undeliverable
         self.rate_limiter = RateLimiter(stores.rates, s.rate_limits, self.clock)
+        self.attachments = AttachmentService(self.blobs, stores.tickets, _inspect, metrics)
         self.intake = IntakeService(
             self.uow,
             stores.tickets,
@@ -103,6 +106,7 @@ class Services:
             self.links,
             s.categories,
             metrics,
+            self.attachments,
         )
         self.tracking = TrackingService(
             self.uow,
@@ -112,6 +116,7 @@ class Services:
             self.survey_policy,
             self.step_clock,
             metrics,
+            self.attachments,
         )
         self.actions = ActionService(
             self.uow,
@@ -156,7 +161,9 @@ class Services:
             s.monitoring_threshold_percent,
             s.unit_name,
         )
-        self.desk = StaffDesk(stores.tickets, stores.tickets, self.clock, self.calendar)
+        self.desk = StaffDesk(
+            stores.tickets, stores.tickets, self.clock, self.calendar, self.attachments
+        )
         self.conversation = ConversationService(
             self.uow,
             stores.tickets,
@@ -207,6 +214,13 @@ class Services:
         )
 
 
+def _inspect(data: bytes, declared_type: str) -> InspectedFile:
+    # Pillow and pypdf load with the first file, not with every cold start.
+    from tiket.adapters.file_inspection import inspect
+
+    return inspect(data, declared_type)
+
+
 @cache
 def shared_services() -> Services:
     """One set per Lambda instance, from the environment: the web app and the scheduled
@@ -221,7 +235,9 @@ def build_services(
     transport: MailTransport | None = None,
     metrics: MetricsPort | None = None,
     stores: Stores | None = None,
+    blobs: BlobStore | None = None,
 ) -> Services:
+    from tiket.adapters.blobs import Blobs
     from tiket.adapters.mail.transports import build_transport
     from tiket.adapters.secrets import load_signing_keys
 
@@ -234,4 +250,10 @@ def build_services(
         signing_keys=keys,
         clock=clock or SystemClock(),
         metrics=metrics,
+        blobs=blobs
+        or (
+            Blobs.on_demand(settings.files_bucket, settings.region, settings.s3_endpoint)
+            if settings.files_bucket
+            else None
+        ),
     )

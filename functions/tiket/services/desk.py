@@ -8,6 +8,7 @@ from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.errors import NotFound
 from tiket.domain.model import Staff, Ticket
 from tiket.domain.text import Msg
+from tiket.services.attachments import AttachmentService
 from tiket.services.ports import Clock, TicketQueries, TicketStore
 from tiket.services.views import (
     QueueRow,
@@ -29,11 +30,13 @@ class StaffDesk:
         queries: TicketQueries,
         clock: Clock,
         calendar: WorkingCalendar,
+        files: AttachmentService,
     ):
         self.tickets = tickets
         self.queries = queries
         self.clock = clock
         self.calendar = calendar
+        self.files = files
 
     def queue(
         self,
@@ -92,7 +95,7 @@ class StaffDesk:
     def detail(self, ticket: Ticket, lang: str) -> StaffTicketFull:
         zone = self.calendar.zone
         return {
-            **staff_ticket(ticket, zone, lang),
+            **staff_ticket(ticket, zone, lang, self.files.views(ticket)),
             "steps": steps_json(ticket, self.clock.now(), self.calendar, lang),
             "history": history_json(self.tickets.history(ticket.number), zone, lang, staff=True),
             "messages": messages_json(self.tickets.messages(ticket.number), zone, lang, True),

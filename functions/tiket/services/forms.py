@@ -20,6 +20,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from tiket.domain.attachments import MAX_PER_MESSAGE, UPLOAD_ID_PATTERN
 from tiket.domain.errors import ValidationFailed
 from tiket.domain.text import Msg
 
@@ -91,12 +92,24 @@ class TicketForm(BaseModel):
     asset_tag: Annotated[str | None, _line("asset_tag", required=False)] = None
     subject: Annotated[str, _line("subject")]
     description: Annotated[str, _limit("description", pattern=_text_pattern(_TEXT_REFUSED))]
+    # Upload ids (POST /api/uploads); each file is checked by tiket.services.attachments.
+    attachments: Annotated[
+        list[Any],
+        Field(
+            default_factory=list,
+            json_schema_extra={
+                "maxItems": MAX_PER_MESSAGE,
+                "uniqueItems": True,
+                "items": {"type": "string", "pattern": UPLOAD_ID_PATTERN},
+            },
+        ),
+    ]
 
     @field_validator("*", mode="after")
     @classmethod
     def _no_blank_no_controls(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is None:
-            return None
+        if not isinstance(value, str):  # None, or the attachments' list
+            return value
         pattern = CONTROL if info.field_name == "description" else SINGLE_LINE_CONTROL
         # Line breaks are allowed only in the description; elsewhere they are stored
         # folded to spaces, since these values go into email headers and one-line cells.
@@ -232,6 +245,7 @@ def _message(error: ErrorDetails) -> Msg:
         "model_attributes_type": "field.object",
         "string_too_short": "field.required",
         "attachments_unavailable": "field.attachments_unavailable",
+        "list_type": "attachment.list",
     }
     if kind == "string_too_long":
         return Msg("field.too_long", {"max": context.get("max_length")})

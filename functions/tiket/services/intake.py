@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta, tzinfo
 from typing import Any
 
@@ -19,6 +19,7 @@ from tiket.domain.standards import StepClock
 from tiket.domain.text import Msg
 from tiket.domain.vocabulary import Status
 from tiket.log import log_event
+from tiket.services.attachments import AttachmentService
 from tiket.services.forms import TicketForm, parse
 from tiket.services.idempotency_keys import checked_key
 from tiket.services.links import Links
@@ -73,6 +74,7 @@ class IntakeService:
         links: Links,
         categories: tuple[str, ...],
         metrics: Metrics,
+        files: AttachmentService,
     ):
         self.uow = uow
         self.tickets = tickets
@@ -84,6 +86,7 @@ class IntakeService:
         self.links = links
         self.categories = categories
         self.metrics = metrics
+        self.files = files
 
     def file(self, body: Any, idempotency_key: str | None = None) -> Filed:
         if isinstance(body, dict) and body.get("website"):
@@ -95,6 +98,8 @@ class IntakeService:
             earlier = self._earlier(key, body_hash)
             if earlier is not None:
                 return earlier
+        # Before a number is taken: a bad file leaves no gap in the numbering.
+        checked = self.files.check(form.attachments)
         now = self.clock.now()
         year = now.astimezone(self.zone).year
         number = f"TIK-{year}-{self.numbers.next_number(year):06d}"
@@ -122,17 +127,26 @@ class IntakeService:
             record = IdempotencyRecord(body_hash, number, track_token)
             claim = IdempotencyClaim(key, record, now + IDEMPOTENCY_TTL)
         try:
-            committed = self.uow.commit(None, outcome, idempotency=claim)
+            with self.files.attaching(number, checked) as files:
+                if files.attachments:
+                    ticket = replace(outcome.ticket, attachments=files.attachments)
+                    outcome = replace(outcome, ticket=ticket)
+                try:
+                    committed = self.uow.commit(None, outcome, idempotency=claim)
+                except WriteConflict:
+                    # A twin request with the same idempotency key won the race: its
+                    # ticket is the answer, with its files (these copies go).
+                    earlier = self._earlier(key, body_hash) if key else None
+                    if earlier is None:
+                        raise
+                    files.abandon()
+                    return earlier
         except WriteConflict:
-            # A twin request with the same idempotency key won the race: its ticket is the
-            # answer. Anything else (e.g. the twin's transaction still in flight) wrote
-            # nothing, and sending again is the way out.
-            earlier = self._earlier(key, body_hash) if key else None
-            if earlier is None:
-                raise Conflict(Msg("error.filing_conflict")) from None
-            return earlier
+            # Nothing was written (e.g. the twin's transaction still in flight): sending
+            # again is the way out. An upload attached elsewhere first is a 400 instead.
+            raise Conflict(Msg("error.filing_conflict")) from None
         self.metrics.count("TicketsCreated", category=form.category)
-        log_event("ticket created", ticket=number, action="create")
+        log_event("ticket created", ticket=number, action="create", files=len(checked.files))
         status = committed.ticket.status
         return Filed(True, number, status, track_token, self.links.track(track_token))
 
@@ -158,5 +172,10 @@ class IntakeService:
 
 def _fingerprint(form: TicketForm) -> str:
     """The same request means the same validated content, whatever the key order."""
-    canonical = json.dumps(form.model_dump(), sort_keys=True, ensure_ascii=False)
+    content = form.model_dump()
+    if not content["attachments"]:
+        # A request without files keeps the fingerprint it had before files existed: a
+        # retry across the deploy that brought them is still the same request.
+        del content["attachments"]
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -232,6 +232,10 @@ class Notifier:
                 ("mail.detail.description", ticket.description),
                 ("mail.detail.diagnosis", ticket.diagnosis or ""),
             ]
+        if ticket.attachments:
+            rows.append(
+                ("attachment.title", t("attachment.mail.count", count=len(ticket.attachments)))
+            )
         return [(t(key), value) for key, value in rows if value]
 
     def _deadline(self, ticket: Ticket) -> str | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from tiket.domain.attachments import FileType
 from tiket.domain.model import HistoryEntry, Message, Once, Staff, Ticket
 from tiket.domain.vocabulary import Role
 
@@ -89,6 +90,26 @@ class TicketWrite:
     once: tuple[Once, ...] = ()
     idempotency: IdempotencyClaim | None = None
     messages: tuple[Message, ...] = ()  # the conversation's new messages (put only if new)
+    # Upload ids this change attaches: each claimed once across all tickets (the write that
+    # finds one claimed loses), so one upload can never become two tickets' file.
+    uploads: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BlobInfo:
+    size: int
+    content_type: str
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+class BlobMissing(LookupError):
+    """No object under that key (never uploaded, already attached, or expired)."""
+
+
+class BlobTooLarge(ValueError):
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
 
 
 # --- ports ----------------------------------------------------------------------------------
@@ -120,6 +141,12 @@ class TicketStore(Protocol):
     def write_many(self, writes: Iterable[TicketWrite]) -> int:
         """New tickets in bulk, unconditioned (imports only)."""
         ...
+
+
+class UploadClaims(Protocol):
+    """Which ticket an upload id was attached to (``TicketWrite.uploads``), if any."""
+
+    def upload_claimed(self, upload_id: str) -> str | None: ...
 
 
 class TicketQueries(Protocol):
@@ -221,7 +248,7 @@ class Signer(Protocol):
         ...
 
 
-class TicketBackend(TicketStore, TicketQueries, TicketNumbers, Protocol):
+class TicketBackend(TicketStore, TicketQueries, TicketNumbers, UploadClaims, Protocol):
     """The ticket store as the adapters provide it: one object for all three ports."""
 
 
@@ -292,6 +319,56 @@ class ReplyAddressBook(Protocol):
     def verify(self, address: str, now: datetime) -> ReplyClaimView:
         """Raises ``ValueError`` (its class names why) for a malformed, forged or expired one."""
         ...
+
+
+class BlobStore(Protocol):
+    """The private files bucket (``tiket.adapters.blobs.Blobs``; in memory for tests).
+    Transient trouble raises ``Unavailable``."""
+
+    def origin(self) -> str: ...
+
+    def presigned_post(
+        self,
+        key: str,
+        content_type: str,
+        max_bytes: int,
+        expires_s: int,
+        metadata: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]: ...
+
+    def head(self, key: str) -> BlobInfo | None: ...
+
+    def get(self, key: str, max_bytes: int) -> bytes:
+        """Raises ``BlobMissing`` or ``BlobTooLarge``."""
+        ...
+
+    def put(self, key: str, data: bytes, content_type: str) -> None: ...
+
+    def delete(self, keys: Sequence[str]) -> None: ...
+
+    def signed_get_url(
+        self,
+        key: str,
+        filename: str,
+        content_type: str,
+        expires_s: int = ...,
+        *,
+        inline: bool = False,
+    ) -> str: ...
+
+
+class InspectedFile(Protocol):
+    """What an inspector (``tiket.adapters.file_inspection.inspect``) makes of an upload:
+    the bytes that may be kept and, for a picture, its thumbnail."""
+
+    @property
+    def content_type(self) -> FileType: ...
+    @property
+    def data(self) -> bytes: ...
+    @property
+    def thumbnail(self) -> bytes | None: ...
+    @property
+    def thumbnail_type(self) -> FileType | None: ...
 
 
 class Metrics(Protocol):

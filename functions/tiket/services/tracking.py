@@ -13,6 +13,7 @@ from tiket.domain.standards import StepClock
 from tiket.domain.text import Msg
 from tiket.domain.vocabulary import Action, Role, Status
 from tiket.log import log_event
+from tiket.services.attachments import AttachmentService
 from tiket.services.forms import SurveyForm, parse
 from tiket.services.ports import Clock, Metrics, TicketStore
 from tiket.services.unit_of_work import TicketUnitOfWork
@@ -51,6 +52,7 @@ class TrackingService:
         survey_policy: SurveyPolicy,
         step_clock: StepClock,
         metrics: Metrics,
+        files: AttachmentService,
     ):
         self.uow = uow
         self.tickets = tickets
@@ -59,6 +61,7 @@ class TrackingService:
         self.survey_policy = survey_policy
         self.step_clock = step_clock
         self.metrics = metrics
+        self.files = files
 
     def _ticket(self, token: str) -> Ticket:
         return ticket_by_token(self.tickets, token)
@@ -87,6 +90,7 @@ class TrackingService:
                 "until": iso(times[1], zone) if times else None,
             },
             "handling_due_at": iso(handling_due(ticket), zone),
+            "attachments": self.files.views(ticket),
         }
 
     def submit_survey(self, token: str, body: Any) -> Ticket:

@@ -8,6 +8,7 @@ hands it to ``commit``. The unit of work then, for every kind of change alike:
 - bumps the ticket's revision, the optimistic lock every write is conditioned on;
 - computes the next instant the sweep must look at the ticket;
 - turns the notices into emails for the outbox;
+- claims, once for all tickets, the upload ids of the files it attaches;
 - writes all of it (with the conversation's new messages) in one conditional transaction
   (``TicketStore.write``), and
 - once that holds, sends the new emails (what fails waits in the outbox for the sweep).
@@ -114,6 +115,7 @@ class TicketUnitOfWork:
                 once=outcome.once + once,
                 idempotency=idempotency,
                 messages=outcome.messages,
+                uploads=_new_uploads(before, ticket),
             )
         )
         if mails:
@@ -136,3 +138,9 @@ class TicketUnitOfWork:
                 )
 
         return self.store.write_many(writes())
+
+
+def _new_uploads(before: Ticket | None, after: Ticket) -> tuple[str, ...]:
+    """Upload ids attached by this change: each is claimed once, for all tickets."""
+    earlier = set() if before is None else {a.id for a in before.attachments}
+    return tuple(a.id for a in after.attachments if a.id not in earlier)

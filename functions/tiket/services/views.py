@@ -22,6 +22,7 @@ from tiket.domain.model import HistoryEntry, Message, Ticket
 from tiket.domain.text import Msg
 from tiket.domain.vocabulary import Action, Channel, Path, Role, Status, Step
 from tiket.messages import ACTIONS, CATALOGUE, CATEGORIES, ROLES, STATUS, STEPS, label, render
+from tiket.services.attachments import AttachmentView
 
 IsoTime = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
 
@@ -141,10 +142,11 @@ class TrackingView(TicketSummary, TicketDetail):
     messages: list[MessageView]
     reopen: ReopenState
     handling_due_at: IsoTime | None  # SOP step 6's expected completion, from the estimate
+    attachments: list[AttachmentView]  # filed with the ticket; links signed for ≤ 15 min
 
 
 class StaffTicket(TicketSummary, TicketDetail, StaffDetail):
-    pass
+    attachments: list[AttachmentView]
 
 
 class StaffTicketFull(StaffTicket):
@@ -308,9 +310,12 @@ def staff_detail(ticket: Ticket, zone: tzinfo) -> StaffDetail:
     }
 
 
-def staff_ticket(ticket: Ticket, zone: tzinfo, lang: str) -> StaffTicket:
+def staff_ticket(
+    ticket: Ticket, zone: tzinfo, lang: str, attachments: list[AttachmentView]
+) -> StaffTicket:
     return {
         **ticket_summary(ticket, zone, lang),
         **ticket_detail(ticket, zone),
         **staff_detail(ticket, zone),
+        "attachments": attachments,
     }

@@ -8,19 +8,21 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template, request
 
 from tiket.domain.errors import ValidationFailed
-from tiket.domain.model import Ticket
 from tiket.messages import ACTIONS, STATUS, label, render
-from tiket.services.views import StaffTicket, messages_json, staff_ticket
+from tiket.services.actions import ActionView
+from tiket.services.attachments import AttachmentView
+from tiket.services.views import messages_json
 from tiket.web import conversation
 from tiket.web.errors import json_response
 from tiket.web.http import json_body, lang, services, wants_json
-from tiket.web.schemas import ActionDone, ActionView, Resent
+from tiket.web.schemas import ActionDone, Resent
+from tiket.web.schemas import ActionView as ActionViewJson
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
 
 
-def _ticket_json(ticket: Ticket, language: str) -> StaffTicket:
-    return staff_ticket(ticket, services().calendar.zone, language)
+def _files(view: ActionView) -> list[AttachmentView]:
+    return services().attachments.views(view.ticket)
 
 
 def _form() -> dict:
@@ -40,17 +42,25 @@ def show(token: str):
     language = lang()
     thread = services().conversation.thread(view.ticket.number)
     if wants_json():
-        body: ActionView = {
+        body: ActionViewJson = {
             "action": view.claim.action,
             "action_label": label(ACTIONS, view.claim.action, language),
-            "ticket": _ticket_json(view.ticket, language),
+            "ticket": conversation.staff_ticket_json(view.ticket, language),
             "fields": list(view.fields),
             "recipient": {"name": view.staff.name, "role": view.staff.role},
             "expires_at": view.claim.expires_at.isoformat(),
             "messages": messages_json(thread, services().calendar.zone, language, staff=True),
         }
         return json_response(body, 200)
-    return _page("action.html", view=view, token=token, errors={}, values={}, thread=thread)
+    return _page(
+        "action.html",
+        view=view,
+        token=token,
+        errors={},
+        values={},
+        thread=thread,
+        files=_files(view),
+    )
 
 
 @bp.post("/<token>")
@@ -69,7 +79,14 @@ def perform(token: str):
         errors = {name: render(msg, lang()) for name, msg in error.fields.items()}
         thread = s.conversation.thread(view.ticket.number)
         return _page(
-            "action.html", 400, view=view, token=token, errors=errors, values=form, thread=thread
+            "action.html",
+            400,
+            view=view,
+            token=token,
+            errors=errors,
+            values=form,
+            thread=thread,
+            files=_files(view),
         )
     g.ticket, g.action = done.ticket.number, done.action
     language = lang()
@@ -77,7 +94,7 @@ def perform(token: str):
     if wants_json():
         result: ActionDone = {
             "ok": True,
-            "ticket": _ticket_json(done.ticket, language),
+            "ticket": conversation.staff_ticket_json(done.ticket, language),
             "next": {str(action): url for action, url in next_urls.items()},
         }
         return json_response(result, 200)
@@ -87,6 +104,7 @@ def perform(token: str):
         status_label=label(STATUS, done.ticket.status, language),
         next_urls=next_urls,
         thread=s.conversation.thread(done.ticket.number),
+        files=s.attachments.views(done.ticket),
     )
 
 

@@ -50,6 +50,7 @@ def options():
             for code, (name, labels) in SKM_UNSUR.items()
         ],
         "limits": LIMITS,
+        "attachments": s.attachments.rules(),
     }
     response = json_response(body, 200)
     response.headers["Cache-Control"] = "public, max-age=300"

@@ -46,11 +46,13 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
     from tiket.web.actions import bp as actions_bp
     from tiket.web.api import bp as api_bp
     from tiket.web.conversation import bp as conversation_bp
+    from tiket.web.files import bp as files_bp
     from tiket.web.openapi import bp as openapi_bp
     from tiket.web.reports import bp as reports_bp
     from tiket.web.staff import bp as staff_bp
 
     app.register_blueprint(api_bp)
+    app.register_blueprint(files_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(reports_bp)
@@ -66,6 +68,7 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
         label=messages.label,
         format_datetime=partial(_local_time, zone=services.calendar.zone),
         format_minutes=messages.format_minutes,
+        format_number=messages.format_number,
         CATALOGUE=messages.CATALOGUE,
         STATUS=messages.STATUS,
         ACTIONS=messages.ACTIONS,
@@ -90,7 +93,7 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
         observability.request_id.set(g.request_id)
 
     errors.register(app)
-    security.register(app, settings)
+    security.register(app, settings, services.attachments.origin)
     app.before_request(refuse_unknown_language)
 
     @app.after_request

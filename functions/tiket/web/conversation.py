@@ -12,10 +12,11 @@ from flask import Blueprint, g, render_template, request
 
 from tiket.domain.errors import ValidationFailed
 from tiket.domain.model import Message as MessageModel
+from tiket.domain.model import Ticket
 from tiket.domain.vocabulary import STAFF_ROLES
 from tiket.messages import ACTIONS, STATUS, label, render, t
 from tiket.services.conversation import Posted, ReplyLink
-from tiket.services.views import MessageView, messages_json, staff_ticket
+from tiket.services.views import MessageView, StaffTicket, messages_json, staff_ticket
 from tiket.web.errors import json_response
 from tiket.web.http import client, json_body, lang, services, wants_json
 from tiket.web.schemas import ActionDone, ActionView, Message, Reopened
@@ -77,6 +78,12 @@ def staff_message(number: str):
     return _answer(posted, staff=True)
 
 
+def staff_ticket_json(ticket: Ticket, language: str) -> StaffTicket:
+    """The ticket as the staff's link pages show it, files included."""
+    s = services()
+    return staff_ticket(ticket, s.calendar.zone, language, s.attachments.views(ticket))
+
+
 # --- the reply link (/actions/<token> with action "reply"), called by web/actions.py ------
 
 
@@ -90,7 +97,7 @@ def reply_page(link: ReplyLink, token: str):
         body: ActionView = {
             "action": link.claim.action,
             "action_label": label(ACTIONS, link.claim.action, language),
-            "ticket": staff_ticket(link.ticket, s.calendar.zone, language),
+            "ticket": staff_ticket_json(link.ticket, language),
             "fields": ["text"],
             "recipient": {"name": link.staff.name, "role": link.staff.role},
             "expires_at": link.claim.expires_at.isoformat(),
@@ -117,7 +124,7 @@ def reply_post(link: ReplyLink, token: str, form: dict[str, Any]):
     if wants_json():
         body: ActionDone = {
             "ok": True,
-            "ticket": staff_ticket(posted.ticket, s.calendar.zone, lang()),
+            "ticket": staff_ticket_json(posted.ticket, lang()),
             "next": {},
             "message": _message_json(posted, staff=True),
         }

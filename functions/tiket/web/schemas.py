@@ -15,6 +15,7 @@ from typing_extensions import TypedDict
 
 from tiket.domain.vocabulary import Action, Role, Status, Step
 from tiket.services.action_forms import ACTION_FORMS
+from tiket.services.attachments import AttachmentRules, UploadForm, UploadView
 from tiket.services.conversation_forms import LookupForm, MessageForm, ReopenForm
 from tiket.services.forms import LoginForm, SigninForm, SurveyForm, TicketForm
 from tiket.services.intake import FiledView
@@ -75,6 +76,7 @@ class Options(TypedDict):
     timezone: str
     skm: list[SkmQuestion]
     limits: dict[str, int]
+    attachments: AttachmentRules | None  # None: this stage takes no files
 
 
 class SurveyDone(TypedDict):
@@ -147,6 +149,7 @@ RESPONSES: tuple[type, ...] = (
     StaffTicketFull,
     MessageView,
     Reopened,
+    UploadView,
 )
 REQUEST_MODELS = (
     TicketForm,
@@ -156,6 +159,7 @@ REQUEST_MODELS = (
     MessageForm,
     ReopenForm,
     LookupForm,
+    UploadForm,
 )
 REF = "#/components/schemas/{model}"
 

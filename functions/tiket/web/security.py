@@ -4,6 +4,8 @@ the client address behind the configured number of proxies."""
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
+from functools import cache
 from urllib.parse import urlsplit
 
 from flask import Flask, Request, request
@@ -19,6 +21,18 @@ PAGE_CSP = (
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
     "object-src 'none'"
 )
+
+
+def page_csp(files_origin: str | None) -> str:
+    """The pages' policy; with a files bucket, its origin for thumbnails (img-src) and the
+    browser's upload (connect-src), and ``blob:`` for the preview of a picture being sent."""
+    if not files_origin:
+        return PAGE_CSP
+    return PAGE_CSP.replace(
+        "img-src 'self' data:", f"img-src 'self' data: blob: {files_origin}"
+    ).replace("connect-src 'self'", f"connect-src 'self' {files_origin}")
+
+
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 CORS_HEADERS = "Content-Type, Idempotency-Key, Accept-Language"
 
@@ -71,9 +85,13 @@ def same_origin_only(public_url: str) -> None:
         raise Forbidden(Msg("error.origin"))
 
 
-def register(app: Flask, settings: Settings) -> None:
+def register(
+    app: Flask, settings: Settings, files_origin: Callable[[], str | None] = lambda: None
+) -> None:
+    """``files_origin``: where browsers reach the files bucket, asked on the first page."""
     allowed = set(settings.allowed_origins) | {origin_of(settings.public_url)}
     secrets = origin_secrets_for(settings)
+    pages_csp = cache(lambda: page_csp(files_origin()))
 
     @app.before_request
     def _only_through_cloudfront() -> None:
@@ -98,7 +116,7 @@ def register(app: Flask, settings: Settings) -> None:
     def _headers(response):
         headers = response.headers
         is_page = response.mimetype == "text/html"
-        headers.setdefault("Content-Security-Policy", PAGE_CSP if is_page else API_CSP)
+        headers.setdefault("Content-Security-Policy", pages_csp() if is_page else API_CSP)
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"
         headers["Referrer-Policy"] = "no-referrer"

@@ -5,11 +5,13 @@ import { fetchJSON, loadOptions, showUnitName, msg, h, timeEl, formatDateTime, r
 import { whoami, showStaff, toSignIn, duration } from './staff.js';
 import { hasMsg, stepLabel, dateCell, renderSteps as stepRows } from '../../js/steps.js';
 import { renderThread, messageForm } from '../../js/conversation.js';
+import { renderFiles } from '../../js/files.js';
 
 const $ = (id) => document.getElementById(id);
 let options = null;
 let loading = false;
 let me = null;
+let current = null; // the ticket as last loaded
 
 function readNumber() {
   let n = location.hash.replace(/^#/, '');
@@ -110,6 +112,7 @@ function renderSurvey(survey) {
 }
 
 function render(t) {
+  current = t;
   $('t-number').textContent = t.number || '';
   document.title = `${t.number || ''} — TIKet`;
   const badge = $('t-status');
@@ -154,6 +157,10 @@ function render(t) {
   ]);
   if (!$('t-handling').children.length) $('t-handling').append(h('dd', 'muted', msg('none')));
   $('t-description').textContent = t.description || '';
+  $('files-card').hidden = !renderFiles($('t-files'), t.attachments, async () => {
+    await load();
+    return current && current.attachments;
+  });
   stepRows($('t-steps-body'), steps, 5, (step) => {
     const start = dateCell(step.started_at);
     start.classList.add('hide-sm');

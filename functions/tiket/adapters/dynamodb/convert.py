@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from tiket.adapters.dynamodb.models import (
+    AttachmentAttr,
     HistoryItem,
     RequesterAttr,
     StepAttr,
@@ -14,6 +15,7 @@ from tiket.adapters.dynamodb.models import (
     TicketItem,
     utc_key,
 )
+from tiket.domain.attachments import FileType, StoredAttachment
 from tiket.domain.model import Actor, HistoryEntry, Requester, Survey, Ticket
 from tiket.domain.standards import StepRecord
 from tiket.domain.text import WorkingMinutes
@@ -106,6 +108,19 @@ def ticket_values(ticket: Ticket, next_check: datetime | None, zone: tzinfo) -> 
         "requester_messages": ticket.requester_messages or None,
         "staff_messages": ticket.staff_messages or None,
         "reopens": ticket.reopens or None,
+        "attachments": [
+            AttachmentAttr(
+                id=a.id,
+                name=a.name,
+                content_type=str(a.content_type),
+                size=a.size,
+                key=a.key,
+                thumbnail_key=a.thumbnail_key,
+                message_id=a.message_id,
+            )
+            for a in ticket.attachments
+        ]
+        or None,
         "due_pk": "TICKET" if next_check else None,
         "due_sk": f"{utc_key(next_check)}#{ticket.number}" if next_check else None,
         "list_pk": "OPEN" if is_open else None,
@@ -173,6 +188,18 @@ def ticket_from(item: TicketItem) -> Ticket:
         requester_messages=int(item.requester_messages or 0),
         staff_messages=int(item.staff_messages or 0),
         reopens=int(item.reopens or 0),
+        attachments=tuple(
+            StoredAttachment(
+                id=a.id,
+                name=a.name,
+                content_type=FileType(a.content_type),
+                size=int(a.size),
+                key=a.key,
+                thumbnail_key=a.thumbnail_key,
+                message_id=a.message_id,
+            )
+            for a in item.attachments or ()
+        ),
     )
 
 

@@ -110,6 +110,16 @@ class SurveyAttr(MapAttribute):
     submitted_at = UTCDateTimeAttribute()
 
 
+class AttachmentAttr(MapAttribute):
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size = NumberAttribute()
+    key = UnicodeAttribute()
+    thumbnail_key = UnicodeAttribute(null=True)
+    message_id = UnicodeAttribute(null=True)
+
+
 # --- items --------------------------------------------------------------------------------
 
 
@@ -162,6 +172,7 @@ class TicketItem(_Keys, Model):
     requester_messages = NumberAttribute(null=True)
     staff_messages = NumberAttribute(null=True)
     reopens = NumberAttribute(null=True)
+    attachments = ListAttribute(of=AttachmentAttr, null=True)
 
 
 class HistoryItem(_Keys, Model):

@@ -18,6 +18,7 @@ ticket is one Query on ``T#<number>`` for ``M#``).
 | once-only record| ``T#<number>``        | ``O#<kind>#<key>``      | (ttl when it expires)                    |
 | message         | ``T#<number>``        | ``M#<utc-iso>#<revision>#<id>`` |                                  |
 | tracking token  | ``TRACK#<sha256>``    | ``TRACK``               |                                          |
+| upload claim    | ``UPLOAD#<upload id>``| ``UPLOAD``              | (ttl)                                    |
 | year counter    | ``COUNTER#<year>``    | ``COUNTER``             |                                          |
 | idempotency key | ``IDEM#<sha256>``     | ``IDEM``                | (ttl)                                    |
 | sign-in link    | ``LOGIN#<nonce>``     | ``LOGIN``               | (ttl)                                    |
@@ -41,6 +42,11 @@ carries that index's keys):
 - ``assignee``: ``assignee_pk`` = ``A#<email>`` | ``A#POOL#tik`` | ``A#POOL#rt``,
   ``assignee_sk`` = ``<created-utc>#<number>``: the open tickets a staff member holds now, and
   the unclaimed ones of each pool (removed when the ticket leaves the open statuses).
+
+A ticket's files (PRODUCT.md §11) are a list in its item (``attachments``: name, type, size,
+the keys of the file and its thumbnail in the files bucket, the message it came with). The
+transaction that attaches an upload also puts its ``UPLOAD#<id>`` claim, only if absent: one
+upload becomes one ticket's file, whichever of two concurrent requests wins.
 
 Expiring items carry ``ttl`` (epoch seconds); code checks expiry itself since TTL deletion lags.
 """

@@ -34,12 +34,17 @@ from tiket.adapters.dynamodb.models import (
     wrap_error,
 )
 from tiket.adapters.dynamodb.outbox import mail_item
+from tiket.domain.attachments import UPLOAD_CLAIM_KEEP
 from tiket.domain.model import HistoryEntry, Message, Once, Ticket
 from tiket.services.ports import TicketWrite
 
 
 def once_key(once: Once) -> str:
     return f"O#{once.kind}#{once.key}"
+
+
+def upload_claim_key(upload_id: str) -> str:
+    return f"UPLOAD#{upload_id}"
 
 
 class DynamoTickets:
@@ -66,6 +71,10 @@ class DynamoTickets:
 
     def has_once(self, number: str, once: Once) -> bool:
         return get_item(OnceItem, f"T#{number}", once_key(once)) is not None
+
+    def upload_claimed(self, upload_id: str) -> str | None:
+        claim = get_item(OnceItem, upload_claim_key(upload_id), "UPLOAD")
+        return None if claim is None else claim.number
 
     # --- queries (indexes only) ------------------------------------------------------------
 
@@ -111,6 +120,18 @@ class DynamoTickets:
                     tx.save(
                         OnceItem(
                             f"T#{ticket.number}", once_key(once), at=write.history.at, ttl=expires
+                        ),
+                        condition=OnceItem.pk.does_not_exist(),
+                    )
+                claim_ttl = ttl_of(write.history.at + UPLOAD_CLAIM_KEEP)
+                for upload in write.uploads:
+                    tx.save(
+                        OnceItem(
+                            upload_claim_key(upload),
+                            "UPLOAD",
+                            number=ticket.number,
+                            at=write.history.at,
+                            ttl=claim_ttl,
                         ),
                         condition=OnceItem.pk.does_not_exist(),
                     )

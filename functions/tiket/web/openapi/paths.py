@@ -81,6 +81,18 @@ def paths(settings: Settings) -> dict[str, dict]:
                 tags=("requester",),
             )
         },
+        "/api/uploads": {
+            "post": operation(
+                "requestUpload",
+                "A presigned POST for one file (JPEG, PNG, WebP or PDF, at most 10 MB): "
+                "send `fields` and then `file` as multipart/form-data to `url`, then list "
+                "the `id` in `attachments` of the ticket",
+                {201: ok("Upload it within 5 minutes", ref("UploadView"))},
+                (400, 413, 415, 429),
+                body=json_body(ref("UploadForm")),
+                tags=("requester",),
+            )
+        },
         "/api/track/{token}": {
             "get": operation(
                 "track",
