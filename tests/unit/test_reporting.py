@@ -16,14 +16,13 @@ import pytest
 from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.lifecycle import apply, open_ticket
 from tiket.domain.model import Actor, Requester, Survey, Ticket
+from tiket.domain.aggregates import acknowledge_minutes, resolve_minutes
 from tiket.domain.reporting import (
     SkmFigures,
     StepCompliance,
-    acknowledge_minutes,
     age_bucket,
     compile_report,
     monitoring_rows,
-    resolve_minutes,
     spread,
 )
 from tiket.domain.skm import SkmResult, index

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
+from tiket.domain.aggregates import Key, Tally
 from tiket.domain.errors import WriteConflict
 from tiket.domain.model import HistoryEntry, Once, Staff, Ticket
 from tiket.domain.vocabulary import OPEN_STATUSES, Role, Status
@@ -31,6 +33,7 @@ class MemoryTickets:
         self.track: dict[str, str] = {}
         self.idempotency: dict[str, tuple[IdempotencyRecord, datetime]] = {}
         self.counters: dict[int, int] = {}
+        self.figures: dict[str, Counter[Key]] = {}  # report counters by month
         self.outbox: MemoryOutbox | None = None  # where a change's emails go
 
     def get(self, number: str) -> Ticket | None:
@@ -105,6 +108,9 @@ class MemoryTickets:
                 first = write.mail_first_attempt or write.history.at
                 for mail in write.mails:
                     self.outbox.add(mail, first)
+            if write.aggregates is not None:
+                month = self.figures.setdefault(write.aggregates.month, Counter())
+                month.update(write.aggregates.counts)
 
     def write_many(self, writes: Iterable[TicketWrite]) -> int:
         count = 0
@@ -112,6 +118,25 @@ class MemoryTickets:
             self.write(replace(write, mails=()))
             count += 1
         return count
+
+
+class MemoryFigures:
+    """The report counters that ``MemoryTickets.write`` adds to."""
+
+    def __init__(self, tickets: MemoryTickets):
+        self.tickets = tickets
+
+    def month(self, month: str) -> Tally:
+        with self.tickets.lock:
+            counts = self.tickets.figures.get(month, Counter())
+            return Counter({key: n for key, n in counts.items() if n})
+
+    def replace(self, month: str, tally: Tally) -> None:
+        with self.tickets.lock:
+            self.tickets.figures[month] = Counter(tally)
+
+    def past_due(self, now: datetime) -> list[Ticket]:
+        return [self.tickets.tickets[number] for number in self.tickets.due(now, limit=10**9)]
 
 
 class MemoryIdempotency:
@@ -249,6 +274,7 @@ class MemoryStores:
     outbox: MemoryOutbox
     idempotency: MemoryIdempotency
     rates: MemoryRateCounter
+    figures: MemoryFigures
 
     def create_table(self) -> None:
         """Nothing to create in memory."""
@@ -265,4 +291,5 @@ def memory_stores(zone: tzinfo) -> MemoryStores:
         outbox=outbox,
         idempotency=MemoryIdempotency(tickets),
         rates=MemoryRateCounter(),
+        figures=MemoryFigures(tickets),
     )

@@ -19,6 +19,7 @@ from tiket.adapters.mail.render import JinjaMailRenderer
 from tiket.adapters.observability import Metrics
 from tiket.adapters.signer import LinkSigner
 from tiket.config import Settings
+from tiket.domain.aggregates import delta
 from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.deadlines import SurveyPolicy, next_check
 from tiket.domain.standards import StepClock
@@ -73,6 +74,7 @@ class Services:
             partial(next_check, calendar=self.calendar, policy=self.survey_policy),
             self.clock,
             deliver=self.mailer.send_fresh,
+            count=partial(delta, calendar=self.calendar),
         )
         # The one wiring that goes back: recording a dispatch is a ticket change.
         self.mailer.on_dispatch = DispatchRecorder(self.uow).record

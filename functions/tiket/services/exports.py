@@ -22,7 +22,8 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.model import Ticket
-from tiket.domain.reporting import Report, resolve_minutes, step_minutes
+from tiket.domain.aggregates import resolve_minutes, step_minutes
+from tiket.domain.reporting import Report
 from tiket.domain.skm import UNSUR
 from tiket.domain.vocabulary import STEP_ORDER, Step
 from tiket.messages import (

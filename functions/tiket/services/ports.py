@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from tiket.domain.aggregates import MonthDelta, Tally
 from tiket.domain.model import HistoryEntry, Once, Staff, Ticket
 from tiket.domain.vocabulary import Role
 
@@ -85,6 +86,8 @@ class TicketWrite:
     mail_first_attempt: datetime | None = None
     once: tuple[Once, ...] = ()
     idempotency: IdempotencyClaim | None = None
+    # What the change adds to its month's report figures (``tiket.domain.aggregates``).
+    aggregates: MonthDelta | None = None
 
 
 # --- ports ----------------------------------------------------------------------------------
@@ -124,6 +127,24 @@ class TicketQueries(Protocol):
     def of_month(self, year: int, month: int) -> Iterator[Ticket]: ...
 
     def due(self, now: datetime, limit: int = 200) -> list[str]: ...
+
+
+class ReportFigures(Protocol):
+    """The monthly report figures that ``TicketStore.write`` keeps (adds to) with every
+    change, and what reports read beside them."""
+
+    def month(self, month: str) -> Tally:
+        """The counters of a month (``yyyy-mm``): nothing for a month without tickets."""
+        ...
+
+    def replace(self, month: str, tally: Tally) -> None:
+        """Set a month's counters to a recount (``tiket reports rebuild``)."""
+        ...
+
+    def past_due(self, now: datetime) -> list[Ticket]:
+        """Tickets the sweep should have looked at by ``now`` (the ``due`` index): the only
+        ones whose late steps the counters may not hold yet."""
+        ...
 
 
 class TicketNumbers(Protocol):
@@ -222,6 +243,8 @@ class Stores(Protocol):
     def idempotency(self) -> IdempotencyKeys: ...
     @property
     def rates(self) -> RateCounter: ...
+    @property
+    def figures(self) -> ReportFigures: ...
 
     def create_table(self) -> None: ...
 

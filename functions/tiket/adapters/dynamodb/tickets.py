@@ -3,6 +3,7 @@ that writes a change (``write``, called only by the unit of work)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
 from typing import Any
@@ -16,6 +17,12 @@ from tiket.adapters.dynamodb.convert import (
     history_item,
     ticket_from,
     ticket_values,
+)
+from tiket.adapters.dynamodb.figures import (
+    add_counts,
+    add_to_transaction,
+    shard_of,
+    with_conflict_retries,
 )
 from tiket.adapters.dynamodb.models import (
     CounterItem,
@@ -33,6 +40,7 @@ from tiket.adapters.dynamodb.models import (
     wrap_error,
 )
 from tiket.adapters.dynamodb.outbox import mail_item
+from tiket.domain.aggregates import Key
 from tiket.domain.model import HistoryEntry, Once, Ticket
 from tiket.services.ports import TicketWrite
 
@@ -93,32 +101,38 @@ class DynamoTickets:
         return int(counter.value)
 
     def write(self, write: TicketWrite) -> None:
-        """One change, all or nothing (see ``tiket.services.ports.TicketWrite``)."""
-        ticket = write.ticket
-        values = ticket_values(ticket, write.next_check, self.zone)
+        """One change, all or nothing (see ``tiket.services.ports.TicketWrite``); sent again
+        while only conflicts with other transactions on the report figures cancel it."""
         try:
-            with TransactWrite(connection=self.table.connection) as tx:
-                if write.expected_revision is None:
-                    self._create(tx, write, values)
-                else:
-                    self._update(tx, write, values)
-                for once in write.once:
-                    expires = None if once.expires_at is None else ttl_of(once.expires_at)
-                    tx.save(
-                        OnceItem(
-                            f"T#{ticket.number}", once_key(once), at=write.history.at, ttl=expires
-                        ),
-                        condition=OnceItem.pk.does_not_exist(),
-                    )
-                tx.save(
-                    history_item(ticket.number, write.history),
-                    condition=HistoryItem.pk.does_not_exist(),
-                )
-                first_attempt = write.mail_first_attempt or write.history.at
-                for mail in write.mails:
-                    tx.save(mail_item(mail, first_attempt), condition=MailItem.pk.does_not_exist())
+            with_conflict_retries(lambda: self._transaction(write))
         except TransactWriteError as error:
             raise wrap_error(error) from error
+
+    def _transaction(self, write: TicketWrite) -> None:
+        ticket = write.ticket
+        values = ticket_values(ticket, write.next_check, self.zone)
+        with TransactWrite(connection=self.table.connection) as tx:
+            if write.expected_revision is None:
+                self._create(tx, write, values)
+            else:
+                self._update(tx, write, values)
+            for once in write.once:
+                expires = None if once.expires_at is None else ttl_of(once.expires_at)
+                tx.save(
+                    OnceItem(
+                        f"T#{ticket.number}", once_key(once), at=write.history.at, ttl=expires
+                    ),
+                    condition=OnceItem.pk.does_not_exist(),
+                )
+            tx.save(
+                history_item(ticket.number, write.history),
+                condition=HistoryItem.pk.does_not_exist(),
+            )
+            first_attempt = write.mail_first_attempt or write.history.at
+            for mail in write.mails:
+                tx.save(mail_item(mail, first_attempt), condition=MailItem.pk.does_not_exist())
+            if write.aggregates is not None:
+                add_to_transaction(tx, ticket.number, write.aggregates)
 
     @staticmethod
     def _create(tx: TransactWrite, write: TicketWrite, values: dict[str, Any]) -> None:
@@ -166,8 +180,10 @@ class DynamoTickets:
 
     def write_many(self, writes: Iterable[TicketWrite]) -> int:
         """Bulk load of new tickets (migration from the old form, benchmarks): batch writes
-        of each ticket with its history entry and tracking link, unconditioned, no emails."""
+        of each ticket with its history entry and tracking link, unconditioned, no emails;
+        then their report figures, added up per month and shard."""
         count = 0
+        figures: dict[tuple[str, int], Counter[Key]] = {}
         with TicketItem.batch_write() as batch:
             for write in writes:
                 ticket = write.ticket
@@ -178,5 +194,10 @@ class DynamoTickets:
                 if ticket.track_token:
                     token = token_hash(ticket.track_token)
                     batch.save(OnceItem(f"TRACK#{token}", "TRACK", number=ticket.number))
+                if write.aggregates is not None:
+                    slot = (write.aggregates.month, shard_of(ticket.number))
+                    figures.setdefault(slot, Counter()).update(write.aggregates.counts)
                 count += 1
+        for (month, shard), counts in figures.items():
+            add_counts(month, shard, {key: n for key, n in counts.items() if n})
         return count

@@ -1,0 +1,232 @@
+"""The monthly report figures kept by the unit of work, on every store: DynamoDB on moto with
+the local stack's transaction patch, DynamoDB on stock moto, and the in-memory store.
+
+- Every change adds to its month's counters in its own transaction: after any mix of
+  changes (concurrent ones included) the counters equal a recount of the tickets.
+- A transaction cancelled only by conflicts on the counters is sent again; one cancelled by
+  a failed condition is not (DynamoDB's cancellation reasons, injected where moto answers).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.integration.test_unit_of_work import TIK1, TIK2, TickingClock
+from tests.support import VALID_TICKET, MemoryTransport, make_services, table_items
+from tiket.adapters.dynamodb import figures as dynamo_figures
+from tiket.adapters.memory import memory_stores
+from tiket.domain import lifecycle
+from tiket.domain.aggregates import recount
+from tiket.domain.errors import WriteConflict
+from tiket.domain.vocabulary import Action
+from tiket.local_moto import stock_transactions
+
+WIB = ZoneInfo("Asia/Jakarta")
+START = datetime(2026, 11, 30, 8, 0, tzinfo=WIB)
+CONFLICT = {"Code": "TransactionConflict", "Message": "Transaction is ongoing for the item"}
+PASSED = {"Code": "None"}
+
+
+@pytest.fixture(params=["moto-patched", "moto-stock", "memory"])
+def backend(request, aws):
+    clock = TickingClock(START)
+    transport = MemoryTransport()
+    if request.param == "memory":
+        yield make_services(clock, transport, stores=memory_stores(WIB))
+    elif request.param == "moto-stock":
+        with stock_transactions():
+            yield make_services(clock, transport)
+    else:
+        yield make_services(clock, transport)
+
+
+def counted(services, months=("2026-11",)) -> dict[str, Counter]:
+    """The stored counters and a recount from the tickets and their histories."""
+    tickets = []
+    for month in months:
+        year, number = map(int, month.split("-"))
+        tickets += list(services.tickets.of_month(year, number))
+    fresh = recount(
+        ((ticket, services.tickets.history(ticket.number)) for ticket in tickets),
+        services.calendar,
+    )
+    stored = {month: services.stores.figures.month(month) for month in months}
+    return {"stored": stored, "recount": {m: fresh.get(m, Counter()) for m in months}}
+
+
+def act(services, number: str, action: Action, actor, **fields):
+    ticket = services.uow.load(number)
+    outcome = lifecycle.apply(
+        ticket, action, actor, fields, services.clock.now(), services.step_clock
+    )
+    return services.uow.commit(ticket, outcome, actor=actor).ticket
+
+
+def test_every_change_adds_to_its_month(backend):
+    first = backend.intake.file(dict(VALID_TICKET)).number
+    second = backend.intake.file({**VALID_TICKET, "unit": "Keuangan"}).number
+    act(backend, first, Action.ACKNOWLEDGE, TIK1)
+    act(
+        backend, first, Action.DIAGNOSE, TIK1, diagnosis="d", decision="handle", estimate_minutes=30
+    )
+    act(backend, first, Action.RESOLVE, TIK1, resolution="r")
+    act(backend, second, Action.CANCEL, TIK2, reason="ganda")
+    figures = counted(backend)
+    assert figures["stored"] == figures["recount"]
+    november = figures["stored"]["2026-11"]
+    assert november["tickets",] == 2
+    assert november["status", "resolved"] == november["status", "cancelled"] == 1
+    assert november["staff", TIK1.email, "resolved"] == 1
+    assert november["event", "create", "requester", "30"] == 2
+    assert november["event", "cancel", "tik", "30"] == 1
+    # What no ticket counts for any more is gone, not kept at zero.
+    assert ("status", "new") not in november
+
+
+def test_a_lost_change_adds_nothing(backend):
+    number = backend.intake.file(dict(VALID_TICKET)).number
+    stale = backend.uow.load(number)
+    act(backend, number, Action.ACKNOWLEDGE, TIK1)
+    late = lifecycle.apply(
+        stale, Action.CANCEL, TIK2, {"reason": "x"}, backend.clock.now(), backend.step_clock
+    )
+    with pytest.raises(WriteConflict):
+        backend.uow.commit(stale, late, actor=TIK2)
+    figures = counted(backend)
+    assert figures["stored"] == figures["recount"]
+    assert ("status", "cancelled") not in figures["stored"]["2026-11"]
+
+
+def test_imports_add_their_figures_in_bulk(backend):
+    template = backend.uow.load(backend.intake.file(dict(VALID_TICKET)).number)
+    backend.uow.import_tickets(
+        replace(template, number=f"TIK-2026-9{n:05d}", track_token=None, revision=0)
+        for n in range(3)
+    )
+    figures = counted(backend)
+    assert figures["stored"] == figures["recount"]
+    assert figures["stored"]["2026-11"]["tickets",] == 4
+    assert figures["stored"]["2026-11"]["event", "import", "system", "30"] == 3
+
+
+def test_rebuild_replaces_a_month_with_its_recount(backend):
+    backend.intake.file(dict(VALID_TICKET))
+    fresh = Counter({("tickets",): 5, ("status", "new"): 5})
+    backend.stores.figures.replace("2026-11", fresh)
+    assert backend.stores.figures.month("2026-11") == fresh
+    # Later changes add to the replaced counters as before.
+    backend.intake.file(dict(VALID_TICKET))
+    assert backend.stores.figures.month("2026-11")["tickets",] == 6
+
+
+def test_concurrent_changes_of_different_tickets_all_count(backend, request):
+    if request.node.callspec.params["backend"] == "moto-stock":
+        pytest.skip("stock moto is not thread-safe (the local stack serialises it)")
+    numbers = [backend.intake.file({**VALID_TICKET, "subject": f"s{n}"}).number for n in range(8)]
+    barrier = threading.Barrier(len(numbers))
+    errors = []
+
+    def work(number: str, actor) -> None:
+        try:
+            barrier.wait()
+            act(backend, number, Action.ACKNOWLEDGE, actor)
+            act(backend, number, Action.CANCEL, actor, reason="selesai di tempat")
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=work, args=(number, (TIK1, TIK2)[i % 2]))
+        for i, number in enumerate(numbers)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    figures = counted(backend)
+    assert figures["stored"] == figures["recount"]
+    assert figures["stored"]["2026-11"]["status", "cancelled"] == 8
+
+
+# --- DynamoDB: sharded items, conflicts ---------------------------------------------------
+
+
+@pytest.fixture
+def dynamo(aws, clock, transport):
+    return make_services(clock, transport)
+
+
+def test_items_per_month_are_sharded_by_ticket(dynamo):
+    numbers = [dynamo.intake.file({**VALID_TICKET, "subject": f"s{n}"}).number for n in range(12)]
+    items = [key for key in table_items(dynamo) if key[0] == "R#2026-11"]
+    shards = {dynamo_figures.shard_of(number) for number in numbers}
+    assert sorted(items) == sorted(("R#2026-11", f"c#{shard}") for shard in shards)
+    assert len(shards) > 1
+
+
+def transact_fault(faults, reasons, times=1):
+    return faults.add(
+        "TransactWriteItems",
+        "TransactionCanceledException",
+        times=times,
+        body={"CancellationReasons": reasons},
+    )
+
+
+def test_a_change_cancelled_by_conflicts_only_is_sent_again(dynamo, faults, monkeypatch):
+    monkeypatch.setattr(dynamo_figures.time, "sleep", lambda seconds: None)
+    number = dynamo.intake.file(dict(VALID_TICKET)).number
+    # Ticket, history, two emails, then the counters: only the counters' item conflicted.
+    fault = transact_fault(faults, [PASSED, PASSED, PASSED, PASSED, CONFLICT], times=3)
+    ticket = act(dynamo, number, Action.ACKNOWLEDGE, TIK1)
+    assert fault.attempts == 3  # three cancellations, then the fourth attempt went through
+    assert dynamo.uow.load(number) == ticket
+    figures = counted(dynamo)
+    assert figures["stored"] == figures["recount"]
+
+
+def test_conflicts_that_never_end_are_a_409(dynamo, faults, monkeypatch):
+    monkeypatch.setattr(dynamo_figures.time, "sleep", lambda seconds: None)
+    number = dynamo.intake.file(dict(VALID_TICKET)).number
+    before = dynamo.uow.load(number)
+    fault = transact_fault(faults, [CONFLICT], times=100)
+    with pytest.raises(WriteConflict):
+        act(dynamo, number, Action.ACKNOWLEDGE, TIK1)
+    assert fault.attempts == len(dynamo_figures.CONFLICT_DELAYS) + 1
+    assert dynamo.uow.load(number) == before
+
+
+def test_a_failed_condition_is_never_sent_again(dynamo, faults, monkeypatch):
+    slept = []
+    monkeypatch.setattr(dynamo_figures.time, "sleep", slept.append)
+    number = dynamo.intake.file(dict(VALID_TICKET)).number
+    failed = {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}
+    fault = transact_fault(faults, [failed, PASSED, CONFLICT], times=5)
+    with pytest.raises(WriteConflict):
+        act(dynamo, number, Action.ACKNOWLEDGE, TIK1)
+    assert (fault.attempts, slept) == (1, [])
+
+
+def test_conflict_waits_grow_and_are_jittered(dynamo, faults, monkeypatch):
+    slept: list[float] = []
+    monkeypatch.setattr(dynamo_figures.time, "sleep", slept.append)
+    number = dynamo.intake.file(dict(VALID_TICKET)).number
+    transact_fault(faults, [CONFLICT], times=2)
+    act(dynamo, number, Action.ACKNOWLEDGE, TIK1)
+    assert len(slept) == 2
+    for wait, base in zip(slept, dynamo_figures.CONFLICT_DELAYS, strict=False):
+        assert base * 0.5 <= wait <= base * 1.5
+
+
+def test_report_figures_never_scan(dynamo, api_calls):
+    dynamo.intake.file(dict(VALID_TICKET))
+    api_calls.clear()
+    dynamo.stores.figures.month("2026-11")
+    dynamo.stores.figures.past_due(START + timedelta(days=1))
+    assert set(api_calls.operations()) == {"Query"}
