@@ -135,6 +135,7 @@ class Services:
         )
         self.reports = ReportService(
             stores.tickets,
+            stores.figures,
             self.clock,
             self.calendar,
             s.categories,
