@@ -28,8 +28,7 @@ ENTRIES: dict[str, dict[str, str]] = {
         "shorter period.",
     },
     "export.unavailable": {
-        "id": "Ekspor belum disiapkan untuk layanan ini (tempat penyimpanan berkas belum "
-        "diatur).",
+        "id": "Ekspor belum disiapkan untuk layanan ini (tempat penyimpanan berkas belum diatur).",
         "en": "Exports are not set up for this service (no file storage configured).",
     },
     "export.col.diagnosis": {"id": "Diagnosa", "en": "Diagnosis"},
