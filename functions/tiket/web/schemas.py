@@ -17,6 +17,7 @@ from tiket.domain.vocabulary import Action, Role, Status, Step
 from tiket.services.action_forms import ACTION_FORMS
 from tiket.services.forms import SurveyForm, TicketForm
 from tiket.services.intake import FiledView
+from tiket.services.report_views import ReportSummary
 from tiket.services.views import (
     IsoTime,
     QueueRow,
@@ -145,6 +146,7 @@ RESPONSES: tuple[type, ...] = (
     StaffTicketFull,
     LoginRequest,
     SigninRequest,
+    ReportSummary,
 )
 REQUEST_MODELS = (TicketForm, SurveyForm)
 REF = "#/components/schemas/{model}"

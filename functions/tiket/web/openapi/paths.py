@@ -196,8 +196,8 @@ def paths(settings: Settings) -> dict[str, dict]:
         "/api/reports/summary": {
             "get": operation(
                 "reportSummary",
-                "The figures of a period (PRODUCT.md §6)",
-                {200: ok("The figures", {"type": "object"})},
+                "The figures of a period (PRODUCT.md §6, §13)",
+                {200: ok("The figures", ref("ReportSummary"))},
                 (400,),
                 signed_in=True,
                 parameters=period,
