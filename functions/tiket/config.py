@@ -51,6 +51,7 @@ class Settings:
     dynamodb_endpoint: str | None = None
     ses_endpoint: str | None = None
     ssm_endpoint: str | None = None
+    s3_endpoint: str | None = None  # local stack: S3 on the moto server
     public_url: str = "http://127.0.0.1:8000"
     mail_sender: str = "TIKet <tiket@example.go.id>"
     ses_configuration_set: str | None = None
@@ -138,6 +139,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         "TIKET_DYNAMODB_ENDPOINT": "dynamodb_endpoint",
         "TIKET_SES_ENDPOINT": "ses_endpoint",
         "TIKET_SSM_ENDPOINT": "ssm_endpoint",
+        "TIKET_S3_ENDPOINT": "s3_endpoint",
         "TIKET_PUBLIC_URL": "public_url",
         "TIKET_MAIL_SENDER": "mail_sender",
         "TIKET_SES_CONFIGURATION_SET": "ses_configuration_set",

@@ -9,12 +9,13 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from tiket.domain.aggregates import Key, Tally
 from tiket.domain.errors import WriteConflict
 from tiket.domain.model import HistoryEntry, Once, Staff, Ticket
 from tiket.domain.vocabulary import OPEN_STATUSES, Role, Status
+from tiket.services.export_ports import QUEUED, RUNNING, ExportJob
 from tiket.services.ports import IdempotencyRecord, MailRecord, OutgoingMail, TicketWrite
 
 
@@ -137,6 +138,52 @@ class MemoryFigures:
 
     def past_due(self, now: datetime) -> list[Ticket]:
         return [self.tickets.tickets[number] for number in self.tickets.due(now, limit=10**9)]
+
+    def month_tickets(
+        self, year: int, month: int, after: str | None = None
+    ) -> Iterator[tuple[str, Ticket]]:
+        for ticket in self.tickets.of_month(year, month):
+            key = f"{ticket.created_at.astimezone(UTC).isoformat()}#{ticket.number}"
+            if after is None or key > after:
+                yield key, ticket
+
+
+class MemoryExportJobs:
+    def __init__(self) -> None:
+        self.jobs: dict[str, ExportJob] = {}
+        self.lock = threading.Lock()
+
+    def create(self, job: ExportJob) -> None:
+        with self.lock:
+            if job.id in self.jobs:
+                raise WriteConflict(["ConditionalCheckFailed"])
+            self.jobs[job.id] = job
+
+    def get(self, job_id: str) -> ExportJob | None:
+        return self.jobs.get(job_id)
+
+    def claim(
+        self, job_id: str, runner: str, now: datetime, lease_until: datetime
+    ) -> ExportJob | None:
+        with self.lock:
+            job = self.jobs.get(job_id)
+            if job is None or job.status not in (QUEUED, RUNNING):
+                return None
+            if job.lease_until is not None and job.lease_until >= now:
+                return None
+            taken = replace(
+                job, runner=runner, lease_until=lease_until, status=RUNNING, updated_at=now
+            )
+            self.jobs[job_id] = taken
+            return taken
+
+    def save(self, job: ExportJob, holder: str) -> bool:
+        with self.lock:
+            current = self.jobs.get(job.id)
+            if current is None or current.runner != holder:
+                return False
+            self.jobs[job.id] = job
+            return True
 
 
 class MemoryIdempotency:
@@ -275,6 +322,7 @@ class MemoryStores:
     idempotency: MemoryIdempotency
     rates: MemoryRateCounter
     figures: MemoryFigures
+    exports: MemoryExportJobs
 
     def create_table(self) -> None:
         """Nothing to create in memory."""
@@ -292,4 +340,5 @@ def memory_stores(zone: tzinfo) -> MemoryStores:
         idempotency=MemoryIdempotency(tickets),
         rates=MemoryRateCounter(),
         figures=MemoryFigures(tickets),
+        exports=MemoryExportJobs(),
     )

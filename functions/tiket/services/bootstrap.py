@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from tiket import config
 from tiket.adapters.clock import SystemClock
 from tiket.adapters.dynamodb import connect
+from tiket.adapters.job_starters import starter_for
 from tiket.adapters.mail.render import JinjaMailRenderer
 from tiket.adapters.observability import Metrics
 from tiket.adapters.signer import LinkSigner
@@ -27,6 +28,7 @@ from tiket.services.actions import ActionService
 from tiket.services.auth import AuthService, SigninMail
 from tiket.services.desk import StaffDesk
 from tiket.services.dispatch import DispatchRecorder
+from tiket.services.export_jobs import ExportService
 from tiket.services.intake import IntakeService
 from tiket.services.links import Links
 from tiket.services.mailer import Mailer
@@ -143,9 +145,29 @@ class Services:
             s.unit_name,
         )
         self.desk = StaffDesk(stores.tickets, stores.tickets, self.clock, self.calendar)
+        self.exports = ExportService(
+            stores.exports,
+            export_files(s),
+            stores.figures,
+            stores.figures,
+            self.clock,
+            self.calendar,
+        )
+        self.exports.starter = starter_for(self.exports.run, s.region)
 
     def now(self):
         return self.clock.now()
+
+
+def export_files(settings: Settings):
+    """The exports bucket's files, or None where a stage has no bucket."""
+    if not settings.exports_bucket:
+        return None
+    from tiket.adapters.blobs import s3_client
+    from tiket.adapters.export_files import S3ExportFiles
+
+    client = s3_client(settings.region, settings.s3_endpoint)
+    return S3ExportFiles(client, settings.exports_bucket)
 
 
 @cache

@@ -87,7 +87,7 @@ def parse_period(value: str | None, start: str | None, end: str | None, today: d
     if value and (start or end):
         raise ValidationFailed({"period": Msg("report.period.one_kind")})
     if start or end:
-        return _range(start, end)
+        return date_range(start, end)
     if not value:
         value = f"{today:%Y-%m}"
     match = PERIOD.fullmatch(value.strip())
@@ -106,7 +106,7 @@ def parse_period(value: str | None, start: str | None, end: str | None, today: d
     return Period("year", str(year), date(year, 1, 1), date(year, 12, 31))
 
 
-def _range(start: str | None, end: str | None) -> Period:
+def date_range(start: str | None, end: str | None) -> Period:
     errors: dict[str, Msg] = {}
     days: dict[str, date] = {}
     for field, text in (("from", start), ("to", end)):

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from tiket.domain.aggregates import MonthDelta, Tally
 from tiket.domain.model import HistoryEntry, Once, Staff, Ticket
 from tiket.domain.vocabulary import Role
+from tiket.services.export_ports import ExportJobs, MonthTickets
 
 # --- values ---------------------------------------------------------------------------------
 
@@ -129,9 +130,9 @@ class TicketQueries(Protocol):
     def due(self, now: datetime, limit: int = 200) -> list[str]: ...
 
 
-class ReportFigures(Protocol):
+class ReportFigures(MonthTickets, Protocol):
     """The monthly report figures that ``TicketStore.write`` keeps (adds to) with every
-    change, and what reports read beside them."""
+    change, and what reports and exports read beside them."""
 
     def month(self, month: str) -> Tally:
         """The counters of a month (``yyyy-mm``): nothing for a month without tickets."""
@@ -245,6 +246,8 @@ class Stores(Protocol):
     def rates(self) -> RateCounter: ...
     @property
     def figures(self) -> ReportFigures: ...
+    @property
+    def exports(self) -> ExportJobs: ...
 
     def create_table(self) -> None: ...
 

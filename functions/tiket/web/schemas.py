@@ -15,6 +15,7 @@ from typing_extensions import TypedDict
 
 from tiket.domain.vocabulary import Action, Role, Status, Step
 from tiket.services.action_forms import ACTION_FORMS
+from tiket.services.export_jobs import ExportRequest, ExportStarted, ExportStatus
 from tiket.services.forms import SurveyForm, TicketForm
 from tiket.services.intake import FiledView
 from tiket.services.report_views import ReportSummary
@@ -147,8 +148,10 @@ RESPONSES: tuple[type, ...] = (
     LoginRequest,
     SigninRequest,
     ReportSummary,
+    ExportStarted,
+    ExportStatus,
 )
-REQUEST_MODELS = (TicketForm, SurveyForm)
+REQUEST_MODELS = (TicketForm, SurveyForm, ExportRequest)
 REF = "#/components/schemas/{model}"
 
 

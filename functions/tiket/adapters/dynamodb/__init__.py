@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import tzinfo
 
+from tiket.adapters.dynamodb.export_jobs import DynamoExportJobs
 from tiket.adapters.dynamodb.figures import DynamoFigures
 from tiket.adapters.dynamodb.guards import DynamoIdempotency, DynamoRateCounter
 from tiket.adapters.dynamodb.models import Table
@@ -25,6 +26,7 @@ class DynamoStores:
     idempotency: DynamoIdempotency
     rates: DynamoRateCounter
     figures: DynamoFigures
+    exports: DynamoExportJobs
 
     def create_table(self) -> None:
         """Create the table when missing (local stack, tests, benches). Production: infra/."""
@@ -53,4 +55,5 @@ def connect(table: str, host: str | None, region: str, zone: tzinfo) -> DynamoSt
         idempotency=DynamoIdempotency(),
         rates=DynamoRateCounter(),
         figures=DynamoFigures(bound),
+        exports=DynamoExportJobs(),
     )

@@ -31,7 +31,7 @@ from urllib.parse import quote, unquote
 
 from botocore.exceptions import ClientError
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import QueryError, TransactWriteError, UpdateError
 from pynamodb.expressions.operand import Path
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
@@ -184,6 +184,18 @@ class DynamoFigures:
         ]
         if actions:
             _call(self.table.client.transact_write_items, TransactItems=actions)
+
+    def month_tickets(
+        self, year: int, month: int, after: str | None = None
+    ) -> Iterator[tuple[str, Ticket]]:
+        """Page by page (1 MB each): an export holds one page, whatever the month's size."""
+        condition = None if after is None else TicketItem.month_sk > after
+        pages = TicketItem.month_index.query(f"M#{year:04d}-{month:02d}", condition)
+        try:
+            for item in pages:
+                yield item.month_sk or "", ticket_from(item)
+        except QueryError as error:
+            raise wrap_error(error) from error
 
     def past_due(self, now: datetime) -> list[Ticket]:
         condition = TicketItem.due_sk <= utc_key(now) + "~"

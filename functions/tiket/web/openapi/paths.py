@@ -233,6 +233,29 @@ def paths(settings: Settings) -> dict[str, dict]:
                 tags=reports,
             )
         },
+        "/api/reports/exports": {
+            "post": operation(
+                "startExport",
+                "Start an export of the period's ticket list (CSV or XLSX), written in the "
+                "background (PRODUCT.md §13)",
+                {202: ok("The job, to follow", ref("ExportStarted"))},
+                (400, 409, 415),
+                body=json_body(ref("ExportRequest")),
+                signed_in=True,
+                tags=reports,
+            )
+        },
+        "/api/reports/exports/{job_id}": {
+            "get": operation(
+                "exportStatus",
+                "An export job's progress; once done, a link to the file valid 15 minutes",
+                {200: ok("The job", ref("ExportStatus"))},
+                (404,),
+                signed_in=True,
+                parameters=[path_param("job_id", STRING, "The id from starting the export")],
+                tags=reports,
+            )
+        },
         "/api/reports/charts/{name}.svg": {
             "get": operation(
                 "reportChart",
