@@ -258,7 +258,7 @@ class _Run:
 
     def save(self, **changes: Any) -> None:
         now = self.service.clock.now()
-        self.job = replace(self.job, updated_at=now, lease_until=now + LEASE, **changes)
+        self.job = replace(self.job, **{"updated_at": now, "lease_until": now + LEASE, **changes})
         if not self.service.jobs.save(self.job, self.runner):
             raise _Lost()
 
@@ -333,8 +333,7 @@ class _Run:
         if self.buffer or not self.job.parts:
             self.upload(bytes(self.buffer))
         self.files.complete(self.key, self.job.upload_id or "", self.job.parts)
-        if self.job.pending:
-            self.files.delete(self.pending_key)
+        self.files.delete(self.pending_key)  # left by an earlier invocation, if any
         self.save(
             status=DONE,
             key=self.key,
