@@ -162,12 +162,65 @@ def dynamo(aws, clock, transport):
     return make_services(clock, transport)
 
 
-def test_items_per_month_are_sharded_by_ticket(dynamo):
+def fresh_items(services, month="2026-11") -> list[tuple[str, str]]:
+    return sorted(key for key in table_items(services) if key[0] == f"R#{month}")
+
+
+def test_changes_add_to_fresh_items_by_minute_and_shard(dynamo, clock):
     numbers = [dynamo.intake.file({**VALID_TICKET, "subject": f"s{n}"}).number for n in range(12)]
-    items = [key for key in table_items(dynamo) if key[0] == "R#2026-11"]
     shards = {dynamo_figures.shard_of(number) for number in numbers}
-    assert sorted(items) == sorted(("R#2026-11", f"c#{shard}") for shard in shards)
+    assert fresh_items(dynamo) == sorted(("R#2026-11", f"f#20261130T0100#{s}") for s in shards)
     assert len(shards) > 1
+    clock.advance(minutes=1)
+    dynamo.intake.file(dict(VALID_TICKET))
+    assert ("R#2026-11", "f#20261130T0101#" + str(dynamo_figures.shard_of("TIK-2026-000013"))) in (
+        fresh_items(dynamo)
+    )
+
+
+def test_the_sweep_folds_fresh_items_into_the_months_total(dynamo, clock):
+    for n in range(5):
+        dynamo.intake.file({**VALID_TICKET, "subject": f"s{n}"})
+    before = dynamo.stores.figures.month("2026-11")
+    # Still being written to: left alone.
+    assert dynamo.sweep.run().figures_folded == 0
+    clock.advance(minutes=3)
+    report = dynamo.sweep.run()
+    assert report.figures_folded == len(
+        {dynamo_figures.shard_of(f"TIK-2026-{n:06d}") for n in range(1, 6)}
+    )
+    assert fresh_items(dynamo) == [("R#2026-11", "total")]
+    assert dynamo.stores.figures.month("2026-11") == before
+    # Later changes add fresh items again; the next fold adds them to the total.
+    dynamo.intake.file(dict(VALID_TICKET))
+    clock.advance(minutes=3)
+    dynamo.sweep.run()
+    assert dynamo.stores.figures.month("2026-11")["tickets",] == 6
+    assert counted(dynamo)["stored"] == counted(dynamo)["recount"]
+
+
+def test_a_change_landing_on_an_item_being_folded_cancels_the_fold(dynamo, clock):
+    number = dynamo.intake.file(dict(VALID_TICKET)).number
+    clock.advance(minutes=3)
+    figures = dynamo.stores.figures
+    read_total = figures._total
+
+    def total_then_a_late_change(month):
+        # A straggler adds to the very fresh item the fold has just read.
+        ticket = dynamo.uow.load(number)
+        late = lifecycle.apply(ticket, Action.ACKNOWLEDGE, TIK1, {}, START, dynamo.step_clock)
+        dynamo.uow.commit(
+            ticket, replace(late, history=replace(late.history, at=START)), actor=TIK1
+        )
+        figures._total = read_total
+        return read_total(month)
+
+    figures._total = total_then_a_late_change
+    assert figures.fold(clock.now()) == 0
+    assert counted(dynamo)["stored"] == counted(dynamo)["recount"]
+    assert figures.fold(clock.now()) == 1
+    assert counted(dynamo)["stored"] == counted(dynamo)["recount"]
+    assert figures.month("2026-11")["status", "acknowledged"] == 1
 
 
 def transact_fault(faults, reasons, times=1):

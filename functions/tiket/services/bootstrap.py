@@ -124,6 +124,7 @@ class Services:
             self.survey_policy,
             self.step_clock,
             metrics,
+            fold=stores.figures.fold,
         )
         self.auth = AuthService(
             stores.staff,

@@ -142,6 +142,11 @@ class ReportFigures(MonthTickets, Protocol):
         """Set a month's counters to a recount (``tiket reports rebuild``)."""
         ...
 
+    def fold(self, now: datetime) -> int:
+        """Storage upkeep the sweep runs every minute (DynamoDB: fresh counters folded into
+        the months' totals); returns how many items it folded."""
+        ...
+
     def past_due(self, now: datetime) -> list[Ticket]:
         """Tickets the sweep should have looked at by ``now`` (the ``due`` index): the only
         ones whose late steps the counters may not hold yet."""

@@ -19,9 +19,8 @@ from tiket.adapters.dynamodb.convert import (
     ticket_values,
 )
 from tiket.adapters.dynamodb.figures import (
-    add_counts,
+    DynamoFigures,
     add_to_transaction,
-    shard_of,
     with_conflict_retries,
 )
 from tiket.adapters.dynamodb.models import (
@@ -132,7 +131,7 @@ class DynamoTickets:
             for mail in write.mails:
                 tx.save(mail_item(mail, first_attempt), condition=MailItem.pk.does_not_exist())
             if write.aggregates is not None:
-                add_to_transaction(tx, ticket.number, write.aggregates)
+                add_to_transaction(tx, ticket.number, write.aggregates, write.history.at)
 
     @staticmethod
     def _create(tx: TransactWrite, write: TicketWrite, values: dict[str, Any]) -> None:
@@ -181,9 +180,9 @@ class DynamoTickets:
     def write_many(self, writes: Iterable[TicketWrite]) -> int:
         """Bulk load of new tickets (migration from the old form, benchmarks): batch writes
         of each ticket with its history entry and tracking link, unconditioned, no emails;
-        then their report figures, added up per month and shard."""
+        then their report figures, added up per month into the months' totals."""
         count = 0
-        figures: dict[tuple[str, int], Counter[Key]] = {}
+        figures: dict[str, Counter[Key]] = {}
         with TicketItem.batch_write() as batch:
             for write in writes:
                 ticket = write.ticket
@@ -195,9 +194,9 @@ class DynamoTickets:
                     token = token_hash(ticket.track_token)
                     batch.save(OnceItem(f"TRACK#{token}", "TRACK", number=ticket.number))
                 if write.aggregates is not None:
-                    slot = (write.aggregates.month, shard_of(ticket.number))
-                    figures.setdefault(slot, Counter()).update(write.aggregates.counts)
+                    counted = figures.setdefault(write.aggregates.month, Counter())
+                    counted.update(write.aggregates.counts)
                 count += 1
-        for (month, shard), counts in figures.items():
-            add_counts(month, shard, {key: n for key, n in counts.items() if n})
+        for month, counts in figures.items():
+            DynamoFigures(self.table).add(month, counts)
         return count
