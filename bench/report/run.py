@@ -47,6 +47,7 @@ from tiket.adapters.export_files import ensure_bucket
 from tiket.adapters.memory import memory_stores
 from tiket.config import CATEGORIES
 from tiket.domain.aggregates import recount
+from tiket.domain.deadlines import SurveyPolicy, survey_times
 from tiket.domain.lifecycle import apply, imported, open_ticket
 from tiket.domain.model import Actor, Requester, Survey, Ticket
 from tiket.domain.reporting import compile_report
@@ -61,6 +62,7 @@ TIK = [Actor(f"tik{i}@example.go.id", f"Pengelola TIK {i}", "tik") for i in rang
 RT = [Actor(f"rt{i}@example.go.id", f"Pengelola RT {i}", "rt") for i in range(1, 3)]
 UNITS = ["Tata Usaha", "Keuangan", "Kepegawaian", "Laboratorium", "Perencanaan", "Umum"]
 BUCKET = "tiket-bench-exports"
+POLICY = SurveyPolicy()  # the settings' defaults: reminder after 2, close after 5 working days
 
 
 class Meter:
@@ -146,39 +148,47 @@ def _life(number: int, created: datetime, clock: StepClock, rng: random.Random) 
     tik = rng.choice(TIK)
     if rng.random() < 0.03:
         step("cancel", tik, rng.uniform(1, 30), reason="Permohonan ganda")
-        return _swept(ticket)
+        return _swept(ticket, clock)
     if not step("acknowledge", tik, late(5, 0.15)):
-        return _swept(ticket)
+        return _swept(ticket, clock)
     refer = rng.random() < 0.25
     estimate = rng.choice((30, 60, 120, 240, 480))
     fields = {"diagnosis": "Hasil diagnosa", "decision": "refer" if refer else "handle"}
     if not refer:
         fields["estimate_minutes"] = estimate
     if not step("diagnose", tik, late(10, 0.15), **fields):
-        return _swept(ticket)
+        return _swept(ticket, clock)
     holder = tik
     if refer:
         holder = rng.choice(RT)
         if not step("accept", holder, late(60, 0.2), estimate_minutes=estimate):
-            return _swept(ticket)
+            return _swept(ticket, clock)
     if rng.random() < 0.1:
         if not step("hold", holder, rng.uniform(5, estimate), reason="Menunggu suku cadang"):
-            return _swept(ticket)
+            return _swept(ticket, clock)
         if not step("resume", holder, rng.uniform(30, 1500)):
-            return _swept(ticket)
+            return _swept(ticket, clock)
     if not step("resolve", holder, late(estimate, 0.2), resolution="Selesai ditangani"):
-        return _swept(ticket)
+        return _swept(ticket, clock)
     if rng.random() < 0.6:
         skew = rng.choice((2, 3, 3, 4, 4))
         answers = {f"u{i}": max(1, min(4, skew + rng.choice((-1, 0, 0, 1)))) for i in range(1, 10)}
         requester = Actor(ticket.requester.email, ticket.requester.name, "requester")
         step("survey", requester, rng.uniform(10, 2000), survey=Survey(answers, "", at))
-    return _swept(ticket)
+    return _swept(ticket, clock)
 
 
-def _swept(ticket: Ticket) -> Ticket:
-    """The breaches the every-minute sweep would have recorded by ``NOW``."""
-    return replace(ticket, breaches=ticket.late_steps(NOW))
+def _swept(ticket: Ticket, clock: StepClock) -> Ticket:
+    """What the every-minute sweep would have done by ``NOW``: breaches recorded, survey
+    reminders sent, unanswered surveys closed."""
+    ticket = replace(ticket, breaches=ticket.late_steps(NOW))
+    times = survey_times(ticket, clock.calendar, POLICY)
+    if times is not None and times[1] <= NOW:
+        fields = {"days": POLICY.close_working_days}
+        return apply(ticket, "auto_close", Actor.system(), fields, times[1], clock).ticket
+    if times is not None and times[0] <= NOW:
+        return replace(ticket, survey_reminded_at=times[0])
+    return ticket
 
 
 def timed(run, repeat: int = 1):
@@ -234,9 +244,8 @@ def bench_exports(services, tickets: list[Ticket], counts: list[int]) -> None:
     exports = services.exports
     exports.tickets = memory.figures
     staff = services.staff.get("supervisor@example.go.id")
-    print(
-        f"\n{'export job (in-memory tickets → S3 on moto)':<48} {'rows':>8} {'time':>8} {'peak':>10}"
-    )
+    title = "export job (in-memory tickets → S3 on moto)"
+    print(f"\n{title:<48} {'rows':>8} {'time':>8} {'peak':>10}")
     for fmt in ("csv", "xlsx"):
         for limit in counts:
             last = sorted(t.created_at for t in tickets)[limit - 1].astimezone(WIB).date()

@@ -56,13 +56,13 @@ from tiket.adapters.dynamodb.models import (
     Table,
     TableMeta,
     TicketItem,
-    query,
     utc_key,
     wrap_error,
 )
 from tiket.domain.aggregates import Key, MonthDelta, Tally
 from tiket.domain.errors import Unavailable
 from tiket.domain.model import Ticket
+from tiket.domain.vocabulary import OPEN_STATUSES, Status
 from tiket.log import log_event
 
 SHARDS = 4
@@ -197,8 +197,15 @@ class DynamoFigures:
             raise wrap_error(error) from error
 
     def past_due(self, now: datetime) -> list[Ticket]:
+        """Only tickets with a step that can be running: a resolved ticket awaiting its
+        survey reminder is due too, but has nothing late to add (filtered by DynamoDB)."""
         condition = TicketItem.due_sk <= utc_key(now) + "~"
-        return [ticket_from(item) for item in query(TicketItem.due_index, "TICKET", condition)]
+        running = TicketItem.status.is_in(*(str(s) for s in OPEN_STATUSES if s != Status.ON_HOLD))
+        items = TicketItem.due_index.query("TICKET", condition, filter_condition=running)
+        try:
+            return [ticket_from(item) for item in items]
+        except QueryError as error:
+            raise wrap_error(error) from error
 
     # --- the total -----------------------------------------------------------------------
 
