@@ -7,8 +7,9 @@
 
 Prints throughput, p50/p95 latency and errors by kind for each phase, then the audit, read
 from the table and the outbox: tickets stored = 201s returned, numbers distinct, exactly one
-acknowledgement per raced ticket, emails = 3 per ticket + 2 per acknowledgement. Exits 1 if
-the audit fails.
+acknowledgement per raced ticket, emails = 3 per ticket + 2 per acknowledgement, and the
+report counters kept by every change equal a recount of the tickets (``tiket reports rebuild
+--check``). Exits 1 if the audit fails.
 
 The stack runs in a temporary directory (the user's ``var/`` is untouched) with the rate
 limits raised for the bench. Every request has a timeout; every loop is bounded.
@@ -20,8 +21,10 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -146,6 +149,24 @@ def table(stack: LocalStack) -> list[dict]:
     ]
 
 
+def figures_recounted(stack: LocalStack) -> tuple[int, str]:
+    """``tiket reports rebuild --check`` on this year, against the stack's table: exit code
+    0 when every month's counters equal a recount of its tickets and their histories."""
+    env = {
+        **os.environ,
+        "TIKET_TABLE": "tiket",
+        "TIKET_DYNAMODB_ENDPOINT": f"http://127.0.0.1:{stack.aws_port}",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "ap-southeast-3",
+    }
+    year = time.strftime("%Y")
+    command = [sys.executable, "-m", "tiket.cli", "reports", "rebuild", "--check", year]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
+    busy = [line for line in done.stdout.splitlines() if "\t0 tickets" not in line]
+    return done.returncode, "; ".join(busy) or done.stderr[-300:]
+
+
 def audit(stack: LocalStack, filed: list, clicks: list, raced: list[str]) -> bool:
     numbers = [body["number"] for status, _, body in filed if status == 201]
     stored, acks, outbox_records = set(), Counter(), Counter()
@@ -176,6 +197,8 @@ def audit(stack: LocalStack, filed: list, clicks: list, raced: list[str]) -> boo
         ("emails by kind (outbox files)", {k: sent[k] for k in expected}, expected),
         ("outbox records, all sent", dict(outbox_records), {"sent": sum(sent.values())}),
     ]
+    code, months = figures_recounted(stack)
+    checks.append((f"report counters = recount ({months})", code, 0))
     print("\naudit")
     ok = True
     for label, got, want in checks:

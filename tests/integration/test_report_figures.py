@@ -283,3 +283,21 @@ def test_report_figures_never_scan(dynamo, api_calls):
     dynamo.stores.figures.month("2026-11")
     dynamo.stores.figures.past_due(START + timedelta(days=1))
     assert set(api_calls.operations()) == {"Query"}
+
+
+def test_a_fold_committing_while_a_query_reads_is_counted_once(dynamo, clock):
+    """A Query sees each item as committed when it reaches it: the fresh items before a
+    fold, the total after it. The total names what it folded; nothing counts twice."""
+    dynamo.intake.file(dict(VALID_TICKET))
+    figures = dynamo.stores.figures
+    expected = figures.month("2026-11")
+    fresh = list(figures._items("2026-11"))
+    clock.advance(minutes=3)
+    assert dynamo.sweep.run().figures_folded == 1
+    folded = list(figures._items("2026-11"))
+    assert [item["sk"]["S"] for item in fresh + folded] == [
+        "f#20261130T0100#" + fresh[0]["sk"]["S"][-1],
+        "total",
+    ]
+    figures._items = lambda month: iter(fresh + folded)
+    assert figures.month("2026-11") == expected

@@ -3,8 +3,9 @@
 A month's counters live under ``R#<yyyy-mm>`` as two kinds of item:
 
 - ``total``: the month so far, all counters in one compressed attribute (``tally``: zlib'd
-  JSON), with a ``version``. A year's report reads twelve of these, a few kilobytes each;
-  thousands of counters read as one attribute cost what one attribute costs.
+  JSON), with a ``version`` and the fresh items its last fold took in (``folded``). A
+  year's report reads twelve of these, a few kilobytes each; thousands of counters read as
+  one attribute cost what one attribute costs.
 - ``f#<minute>#<shard>``: fresh counters. A ticket change adds its delta here with ``ADD``
   on top-level Number attributes, inside its own transaction (``DynamoTickets.write``),
   without reading anything: two changes never have to see each other's figures. The item
@@ -149,6 +150,11 @@ def decode(data: bytes) -> Tally:
     return Counter({key_of(name): int(n) for name, n in json.loads(zlib.decompress(data)).items()})
 
 
+def _stamp(item: Mapping[str, Any]) -> str:
+    """A fresh item as it was: its key and its write count."""
+    return f"{item['sk']['S']}@{item[COUNT]['N']}"
+
+
 def _counters(item: Mapping[str, Any]) -> Tally:
     return Counter(
         {key_of(name): int(value["N"]) for name, value in item.items() if name not in _NOT_COUNTERS}
@@ -176,12 +182,20 @@ class DynamoFigures:
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def month(self, month: str) -> Tally:
+        """The total and the fresh items. A Query is not isolated from a fold committing
+        while it reads (fresh items come first, then the total): a fresh item that the
+        total it then read says it folded (``folded``: ``sk@_n``) is counted once."""
         tally: Tally = Counter()
+        fresh: dict[str, Tally] = {}
         for item in self._items(month):
             if item["sk"]["S"] == TOTAL:
                 tally.update(decode(item["tally"]["B"]))
+                for folded in item.get("folded", {}).get("SS", ()):
+                    fresh.pop(folded, None)
             else:
-                tally.update(_counters(item))
+                fresh[_stamp(item)] = _counters(item)
+        for counters in fresh.values():
+            tally.update(counters)
         return Counter({key: n for key, n in tally.items() if n})
 
     def month_tickets(
@@ -209,13 +223,21 @@ class DynamoFigures:
 
     # --- the total -----------------------------------------------------------------------
 
-    def _total_put(self, month: str, tally: Mapping[Key, int], version: int) -> dict[str, Any]:
-        item = {
+    def _total_put(
+        self,
+        month: str,
+        tally: Mapping[Key, int],
+        version: int,
+        folded: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        item: dict[str, Any] = {
             "pk": {"S": month_pk(month)},
             "sk": {"S": TOTAL},
             "tally": {"B": encode(tally)},
             "version": {"N": str(version + 1)},
         }
+        if folded:
+            item["folded"] = {"SS": [_stamp(fresh) for fresh in folded]}
         put: dict[str, Any] = {"TableName": self.table.name, "Item": item}
         if version:
             put["ConditionExpression"] = "version = :v"
@@ -286,7 +308,7 @@ class DynamoFigures:
         total, version = self._total(month)
         for item in fresh:
             total.update(_counters(item))
-        actions = [self._total_put(month, total, version), *map(self._delete, fresh)]
+        actions = [self._total_put(month, total, version, fresh), *map(self._delete, fresh)]
         try:
             _call(self.table.client.transact_write_items, TransactItems=actions)
         except ClientError as error:
@@ -303,7 +325,7 @@ class DynamoFigures:
         fresh = [item for item in items if item["sk"]["S"] != TOTAL]
         version = next((int(item["version"]["N"]) for item in items if item["sk"]["S"] == TOTAL), 0)
         first, rest = fresh[:_FOLD_ITEMS], fresh[_FOLD_ITEMS:]
-        actions = [self._total_put(month, tally, version), *map(self._delete, first)]
+        actions = [self._total_put(month, tally, version, first), *map(self._delete, first)]
         _call(self.table.client.transact_write_items, TransactItems=actions)
         for start in range(0, len(rest), 100):
             chunk = [self._delete(item) for item in rest[start : start + 100]]
@@ -317,7 +339,7 @@ class DynamoFigures:
             try:
                 _call(
                     self.table.client.transact_write_items,
-                    TransactItems=[self._total_put(month, total, version)],
+                    TransactItems=[self._total_put(month, total, version, [])],
                 )
                 return
             except ClientError as error:
