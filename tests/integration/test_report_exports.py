@@ -311,3 +311,22 @@ def test_the_handler_routes_job_events_to_the_runner(monkeypatch):
     monkeypatch.setattr(jobs, "shared_services", lambda: type("S", (), {"exports": Exports()}))
     assert handler.lambda_handler({"tiket_job": "export", "id": "abc"}, Context()) == {"id": "abc"}
     assert ran == [("abc", 42.0)]
+
+
+def test_a_job_that_cannot_hand_over_fails_cleanly(services, clock, monkeypatch):
+    for n in range(5):
+        services.intake.file({**VALID_TICKET, "subject": f"Kendala {n}"})
+    monkeypatch.setattr(export_jobs, "PROGRESS_SECONDS", 0)
+    staff = services.staff.get("supervisor@example.go.id")
+    job_id = services.exports.start(staff, {**NOVEMBER, "format": "csv"}, "id")["id"]
+
+    class Down:
+        def start(self, job_id):
+            raise RuntimeError("Lambda refused the invocation")
+
+    services.exports.starter = Down()
+    services.exports.run(job_id, lambda: 0.0)  # no time left: it must hand over at once
+    assert services.stores.exports.get(job_id).status == "failed"
+    files = boto3.client("s3", region_name="ap-southeast-3")
+    assert files.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
+    assert files.list_objects_v2(Bucket=BUCKET).get("KeyCount") == 0

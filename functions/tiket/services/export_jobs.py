@@ -322,8 +322,7 @@ class _Run:
             pending=True,
             rows=self.cursor.rows,
             scanned=self.cursor.scanned,
-            runner=None,
-            lease_until=None,
+            lease_until=None,  # free for the next invocation; still ours to mark failed
         )
         if self.service.starter is not None:
             self.service.starter.start(self.job.id)
