@@ -30,8 +30,8 @@ import zlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
+from html import escape
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | int | float | Decimal | datetime | None
@@ -147,7 +147,8 @@ def sheet_title(title: str) -> str:
 
 
 def _text(value: str) -> str:
-    return escape(_NOT_XML.sub("", value)[:MAX_CELL])
+    """XML character data (``html.escape`` writes the same entities XML has)."""
+    return escape(_NOT_XML.sub("", value)[:MAX_CELL], quote=False)
 
 
 class XlsxStream:
@@ -212,14 +213,14 @@ class XlsxStream:
         tail += struct.pack("<IIII", 0x08074B50, crc, compressed, size)
         self.state["offset"] += 16
         self.state["entries"].append([SHEET, crc, compressed, size, offset])
-        title = quoteattr(self.state["title"])
+        title = escape(self.state["title"])  # an attribute value, quotes escaped
         quoted = "'" + self.state["title"].replace("'", "''") + "'"
         workbook = (
             f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><bookViews><workbookView/>'
-            f'</bookViews><sheets><sheet name={title} sheetId="1" r:id="rId1"/></sheets>'
+            f'</bookViews><sheets><sheet name="{title}" sheetId="1" r:id="rId1"/></sheets>'
             '<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" '
-            f'hidden="1">{escape(quoted)}!$A$1:${letter}${rows}</definedName></definedNames>'
-            "</workbook>"
+            f'hidden="1">{escape(quoted, quote=False)}!$A$1:${letter}${rows}</definedName>'
+            "</definedNames></workbook>"
         )
         tail += self._entry("xl/workbook.xml", workbook.encode())
         return tail + self._directory()
