@@ -70,16 +70,15 @@ def _partition_query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any
     )
     if index_name and conditions:
         wanted = [(name, value.type, value.value) for name, value in conditions]
-        subset = [
-            item
-            for item in every
-            if all(
-                (found := item.attrs.get(name)) is not None
-                and found.type == kind
-                and found.value == value
-                for name, kind, value in wanted
-            )
-        ]
+        subset = []
+        for item in every:  # a plain loop: this runs over every item of the table
+            attrs = item.attrs
+            for name, kind, value in wanted:
+                found = attrs.get(name)
+                if found is None or found.value != value or found.type != kind:
+                    break
+            else:
+                subset.append(item)
     elif not index_name and hash_key is not None:
         part = self.items.get(hash_key)
         subset = [] if part is None else list(part.values()) if self.range_key_attr else [part]
