@@ -16,7 +16,9 @@ Prints throughput, p50/p95 latency and errors by kind for each phase, then the a
 from the table and the outbox: tickets stored = tickets answered, numbers distinct, one
 ticket per Idempotency-Key, exactly one acknowledgement per raced ticket, every email of
 those kinds sent exactly once (confirmation and two new-request emails per ticket, two per
-acknowledgement), every outbox record sent. Exits 1 if the audit fails.
+acknowledgement), every outbox record sent, and the report counters kept by every change
+equal a recount of the tickets (``tiket reports rebuild --check``). Exits 1 if the audit
+fails.
 
 The stack runs in a temporary directory (the user's ``var/`` is untouched) with the rate
 limits raised for the bench. Every request has a timeout; every loop is bounded.
@@ -28,8 +30,10 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -185,6 +189,24 @@ def drain(stack: LocalStack) -> None:
             return
 
 
+def figures_recounted(stack: LocalStack) -> tuple[int, str]:
+    """``tiket reports rebuild --check`` on this year, against the stack's table: exit code
+    0 when every month's counters equal a recount of its tickets and their histories."""
+    env = {
+        **os.environ,
+        "TIKET_TABLE": "tiket",
+        "TIKET_DYNAMODB_ENDPOINT": f"http://127.0.0.1:{stack.aws_port}",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "ap-southeast-3",
+    }
+    year = time.strftime("%Y")
+    command = [sys.executable, "-m", "tiket.cli", "reports", "rebuild", "--check", year]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
+    busy = [line for line in done.stdout.splitlines() if "\t0 tickets" not in line]
+    return done.returncode, "; ".join(busy) or done.stderr[-300:]
+
+
 def audit(stack: LocalStack, filed: list, clicks: list, raced: list[str]) -> bool:
     numbers = [body["number"] for status, _, body in filed if status in (200, 201)]
     stored, acks, outbox_records = set(), Counter(), Counter()
@@ -222,6 +244,8 @@ def audit(stack: LocalStack, filed: list, clicks: list, raced: list[str]) -> boo
         ("no email sent twice", repeated, []),
         ("outbox records, all sent", dict(outbox_records), {"sent": sum(sent.values())}),
     ]
+    code, months = figures_recounted(stack)
+    checks.append((f"report counters = recount ({months})", code, 0))
     print("\naudit")
     ok = True
     for label, got, want in checks:

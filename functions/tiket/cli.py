@@ -52,6 +52,30 @@ def add_staff(staff: StaffDirectory, member: Staff) -> bool:
     return True
 
 
+def rebuild_figures(stores, periods: list[str], *, check_only: bool = False) -> int:
+    """``tiket reports rebuild``: one line per month; 1 when ``--check`` found a difference."""
+    from tiket.domain.calendar import WorkingCalendar
+    from tiket.domain.errors import ValidationFailed
+    from tiket.services.periods import parse_period
+    from tiket.services.report_rebuild import FigureRebuild
+
+    settings = config.from_env()
+    calendar = WorkingCalendar(settings.timezone, settings.office_hours, settings.closed_days)
+    today = datetime.now(calendar.zone).date()
+    try:
+        months = sorted({m for p in periods for m in parse_period(p, None, None, today).months()})
+    except ValidationFailed:
+        raise SystemExit(f"periods are like 2026, 2026-S2, 2026-Q4 or 2026-11: {periods}") from None
+    rebuild = FigureRebuild(stores.tickets, stores.tickets, stores.figures, calendar)
+    differed = False
+    for year, month in months:
+        done = rebuild.month(year, month, check_only=check_only)
+        differed |= done.changed
+        verdict = ("differs" if check_only else "replaced") if done.changed else "unchanged"
+        print(f"{done.month}\t{done.tickets} tickets\t{verdict}")
+    return 1 if check_only and differed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tiket", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -81,6 +105,15 @@ def main(argv: list[str] | None = None) -> int:
         "redrive", help="send failed emails again (after fixing what failed them)"
     )
     redrive.add_argument("--limit", type=int, default=100)
+    reports = commands.add_parser("reports", help="the monthly report figures")
+    report_commands = reports.add_subparsers(dest="reports_command", required=True)
+    rebuild = report_commands.add_parser(
+        "rebuild", help="recount the monthly figures from the tickets (month index)"
+    )
+    rebuild.add_argument("periods", nargs="+", help="2026, 2026-S2, 2026-Q4 or 2026-11")
+    rebuild.add_argument(
+        "--check", action="store_true", help="compare only; exit 1 when a month differs"
+    )
 
     args = parser.parse_args(argv)
     if args.command == "run":
@@ -97,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{count} failed email(s) queued again; the next sweep sends them")
         return 0
     stores = _stores()
+    if args.command == "reports":
+        return rebuild_figures(stores, args.periods, check_only=args.check)
     if args.command == "create-table":
         stores.create_table()
         print(f"table {stores.table.name} ready")

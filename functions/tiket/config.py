@@ -51,7 +51,7 @@ class Settings:
     dynamodb_endpoint: str | None = None
     ses_endpoint: str | None = None
     ssm_endpoint: str | None = None
-    s3_endpoint: str | None = None  # the files bucket's S3 (local stack: the moto server)
+    s3_endpoint: str | None = None  # the buckets' S3 (local stack: the moto server)
     public_url: str = "http://127.0.0.1:8000"
     mail_sender: str = "TIKet <tiket@example.go.id>"
     ses_configuration_set: str | None = None

@@ -9,6 +9,8 @@ support before it looks at an event. This one imports only what the event in han
 - scheduled events are routed by their rule name as Zappa names them
   (``<project>-<stage>-<module.function>``), so ``zappa schedule`` keeps working;
 - SES receipt events (inbound replies, issue 11) go to :data:`INBOUND_MAIL`;
+- the function's own asynchronous invocations for background jobs (``{"tiket_job":
+  "export", "id": ...}``, issue 14) go to :data:`JOBS`;
 - anything else (``zappa invoke`` commands, S3/SNS/SQS records mapped in Zappa's settings,
   keep-warm pings) is handed to Zappa's own handler, imported only then.
 """
@@ -22,6 +24,8 @@ from typing import Any
 # The inbound-mail job (issue 11). Called with the SES receipt event, whether SES invoked
 # the function itself (a receiving region) or the forwarder of infra/inbound.yaml did.
 INBOUND_MAIL = "tiket.jobs.inbound_mail"
+# Background jobs the function starts by invoking itself (``tiket.adapters.job_starters``).
+JOBS = {"export": "tiket.jobs.export"}
 
 Event = dict[str, Any]
 _http: Callable[[Event, Any], Event] | None = None
@@ -90,6 +94,8 @@ def lambda_handler(event: Event, context: Any) -> Any:
         return _function(scheduled)(event, context)
     if is_ses_receipt(event):
         return _function(INBOUND_MAIL)(event, context)
+    if event.get("tiket_job") in JOBS:
+        return _function(JOBS[event["tiket_job"]])(event, context)
     from zappa.handler import lambda_handler as zappa_handler
 
     return zappa_handler(event, context)

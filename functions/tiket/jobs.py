@@ -51,3 +51,16 @@ def inbound_mail(event: dict[str, Any], context: Any = None) -> dict:
             continue
         results.append(services.inbound.receive(raw, receipt, key=f"ses:{message_id}").reason)
     return {"results": results}
+
+
+def export(event=None, context=None) -> dict:
+    """An export job's run (``tiket.adapters.job_starters``): as far as this invocation's
+    time allows; the job starts itself again for the rest."""
+    configure_logging()
+    job_id = str((event or {}).get("id", ""))
+
+    def remaining() -> float:
+        return context.get_remaining_time_in_millis() / 1000
+
+    shared_services().exports.run(job_id, None if context is None else remaining)
+    return {"id": job_id}

@@ -8,6 +8,7 @@
   ``var/dynamodb.json`` and the files to ``var/files/`` shortly after every change and on
   exit, and restored at start;
 - emails go through SES on moto and are also written to ``var/outbox/*.eml``;
+- report exports are written to S3 on moto (not kept across restarts) by a thread;
 - a timer runs the sweep every minute; Ctrl-C stops everything started here;
 - replies by email: emails carry a Reply-To on ``balas.tiket.test`` (unless
   ``TIKET_REPLY_DOMAIN`` says otherwise); a raw reply dropped into ``var/inbox/`` (or posted
@@ -35,6 +36,7 @@ from werkzeug.serving import make_server
 
 from tiket import config
 from tiket.adapters.blobs import s3_client
+from tiket.adapters.export_files import ensure_bucket
 from tiket.domain.model import Staff
 from tiket.domain.vocabulary import Role
 from tiket.local_files import dump_files, prepare_bucket, restore_files
@@ -80,6 +82,8 @@ def local_settings(var: Path, port: int, aws_endpoint: str) -> config.Settings:
         ses_endpoint=aws_endpoint,
         s3_endpoint=aws_endpoint,
         files_bucket=base.files_bucket or FILES_BUCKET,
+        # Report exports go to the files bucket's exports/ prefix, as in production.
+        exports_bucket=base.exports_bucket or base.files_bucket or FILES_BUCKET,
         region=base.region,
         public_url=f"http://127.0.0.1:{port}",
         mail_transport="ses+outbox",
@@ -114,6 +118,9 @@ def prepare(services: Services, snapshot: Path) -> int:
     ses = boto3.client("sesv2", region_name=settings.region, endpoint_url=settings.ses_endpoint)
     sender_domain = settings.mail_sender.rsplit("@", 1)[-1].rstrip(">")
     ses.create_email_identity(EmailIdentity=sender_domain)
+    if settings.exports_bucket:
+        s3 = s3_client(settings.region, settings.s3_endpoint)
+        ensure_bucket(s3, settings.exports_bucket, settings.region)
     for seed in settings.seed_staff:
         if services.staff.get(seed.email) is None:
             services.staff.put(Staff(seed.email, seed.name, Role(seed.role)))

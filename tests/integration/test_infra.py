@@ -25,8 +25,15 @@ CFN_LINT = Path(sys.executable).parent / "cfn-lint"
 # Conditions as they stand in normal production operation (no sandbox, no restore).
 PRODUCTION_CONDITIONS = {"InSesSandbox": False, "HasRestoredTable": False, "HasInbound": True}
 # What the function calls (adapters/store.py; TransactWriteItems is authorised per item by
-# PutItem/UpdateItem). The lead says when the code's calls change.
-DYNAMODB_CALLS = {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"}
+# PutItem/UpdateItem/DeleteItem). The lead says when the code's calls change. DeleteItem:
+# the sweep folding the report counters (issue 14), on R#... partitions only.
+DYNAMODB_CALLS = {
+    "dynamodb:GetItem",
+    "dynamodb:Query",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+}
 
 
 def load(path: Path) -> dict:

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
+from tiket.domain.aggregates import Key, Tally
 from tiket.domain.errors import WriteConflict
 from tiket.domain.model import HistoryEntry, Message, Once, Staff, Ticket
 from tiket.domain.vocabulary import OPEN_STATUSES, Role, Status
+from tiket.services.export_ports import QUEUED, RUNNING, ExportJob
 from tiket.services.ports import (
     BlobInfo,
     BlobMissing,
@@ -43,6 +46,7 @@ class MemoryTickets:
         self.idempotency: dict[str, tuple[IdempotencyRecord, datetime]] = {}
         self.counters: dict[int, int] = {}
         self.uploads: dict[str, str] = {}  # upload id -> the ticket it was attached to
+        self.figures: dict[str, Counter[Key]] = {}  # report counters by month
         self.outbox: MemoryOutbox | None = None  # where a change's emails go
 
     def get(self, number: str) -> Ticket | None:
@@ -135,6 +139,9 @@ class MemoryTickets:
                 first = write.mail_first_attempt or write.history.at
                 for mail in write.mails:
                     self.outbox.add(mail, first)
+            if write.aggregates is not None:
+                month = self.figures.setdefault(write.aggregates.month, Counter())
+                month.update(write.aggregates.counts)
 
     def write_many(self, writes: Iterable[TicketWrite]) -> int:
         count = 0
@@ -147,6 +154,74 @@ class MemoryTickets:
 def _message_key(message: Message, revision: int) -> str:
     """The DynamoDB sort key's order: UTC time, the ticket's revision, the id."""
     return f"{message.at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#{revision:06d}#{message.id}"
+
+
+class MemoryFigures:
+    """The report counters that ``MemoryTickets.write`` adds to."""
+
+    def __init__(self, tickets: MemoryTickets):
+        self.tickets = tickets
+
+    def month(self, month: str) -> Tally:
+        with self.tickets.lock:
+            counts = self.tickets.figures.get(month, Counter())
+            return Counter({key: n for key, n in counts.items() if n})
+
+    def replace(self, month: str, tally: Tally) -> None:
+        with self.tickets.lock:
+            self.tickets.figures[month] = Counter(tally)
+
+    def past_due(self, now: datetime) -> list[Ticket]:
+        return [self.tickets.tickets[number] for number in self.tickets.due(now, limit=10**9)]
+
+    def fold(self, now: datetime) -> int:
+        return 0  # the months are kept whole
+
+    def month_tickets(
+        self, year: int, month: int, after: str | None = None
+    ) -> Iterator[tuple[str, Ticket]]:
+        for ticket in self.tickets.of_month(year, month):
+            key = f"{ticket.created_at.astimezone(UTC).isoformat()}#{ticket.number}"
+            if after is None or key > after:
+                yield key, ticket
+
+
+class MemoryExportJobs:
+    def __init__(self) -> None:
+        self.jobs: dict[str, ExportJob] = {}
+        self.lock = threading.Lock()
+
+    def create(self, job: ExportJob) -> None:
+        with self.lock:
+            if job.id in self.jobs:
+                raise WriteConflict(["ConditionalCheckFailed"])
+            self.jobs[job.id] = job
+
+    def get(self, job_id: str) -> ExportJob | None:
+        return self.jobs.get(job_id)
+
+    def claim(
+        self, job_id: str, runner: str, now: datetime, lease_until: datetime
+    ) -> ExportJob | None:
+        with self.lock:
+            job = self.jobs.get(job_id)
+            if job is None or job.status not in (QUEUED, RUNNING):
+                return None
+            if job.lease_until is not None and job.lease_until >= now:
+                return None
+            taken = replace(
+                job, runner=runner, lease_until=lease_until, status=RUNNING, updated_at=now
+            )
+            self.jobs[job_id] = taken
+            return taken
+
+    def save(self, job: ExportJob, holder: str) -> bool:
+        with self.lock:
+            current = self.jobs.get(job.id)
+            if current is None or current.runner != holder:
+                return False
+            self.jobs[job.id] = job
+            return True
 
 
 class MemoryIdempotency:
@@ -403,6 +478,8 @@ class MemoryStores:
     outbox: MemoryOutbox
     idempotency: MemoryIdempotency
     rates: MemoryRateCounter
+    figures: MemoryFigures
+    exports: MemoryExportJobs
 
     def create_table(self) -> None:
         """Nothing to create in memory."""
@@ -419,4 +496,6 @@ def memory_stores(zone: tzinfo) -> MemoryStores:
         outbox=outbox,
         idempotency=MemoryIdempotency(tickets),
         rates=MemoryRateCounter(),
+        figures=MemoryFigures(tickets),
+        exports=MemoryExportJobs(),
     )

@@ -1,23 +1,31 @@
-"""The figures of a reporting period (PRODUCT.md §6) from ticket values. Pure.
+"""The figures of a reporting period (PRODUCT.md §6, §13). Pure.
 
-Input: the tickets filed in the period, the unit's working calendar and ``now``. Every
-duration is in working minutes of that calendar, hold time excluded. Texts are ``Msg``
-values (key + numbers): the service renders them in the reader's language.
+Input: the period's counters (``tiket.domain.aggregates``: kept month by month as tickets
+change, or counted from tickets by ``compile_report``), the steps late at the time of
+reading that no counter holds yet (``aggregates.unswept``), the unit's working calendar and
+``now``. Every duration is in working minutes of that calendar, hold time excluded; medians
+and p90s are read from the duration buckets (``tiket.domain.sketch``, within 1%).
+
+A step is *measured* once it is done or still running past its due time: the compliance
+percentage is on-time steps ÷ measured steps, so work left overdue counts as not within the
+standard everywhere the percentage goes (summary, staff, monitoring sheet, charts, exports).
+Texts are ``Msg`` values (key + numbers): the service renders them in the reader's language.
 """
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from tiket.domain import sketch
+from tiket.domain.aggregates import Tally, contribution, unswept
 from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.model import Ticket
-from tiket.domain.skm import SkmResult, index, minimum_sample
+from tiket.domain.skm import SkmResult, index_of_sums, minimum_sample
 from tiket.domain.text import Msg
-from tiket.domain.vocabulary import OPEN_STATUSES, STEP_ORDER, Status, Step
+from tiket.domain.vocabulary import OPEN_STATUSES, STEP_ORDER, Role, Status, Step
 
 PATHS = ("tik", "rt", "none")  # handled by ICT staff, referred to facilities, not diagnosed
 DURATIONS = ("acknowledge", "diagnose", "resolve")
@@ -44,16 +52,22 @@ class StepCompliance:
     step: Step
     completed: int  # steps done in the period's tickets
     on_time: int  # of those, done by their due time
-    open_overdue: int  # still open past their due time (open tickets only)
+    open_overdue: int  # still running past their due time (open tickets only)
     breaches: int  # recorded by the sweep, done late, or open past due
 
     @property
     def late(self) -> int:
+        """Done, but after the due time."""
         return self.completed - self.on_time
 
     @property
+    def measured(self) -> int:
+        """Steps whose outcome is known: done, or already past due while still open."""
+        return self.completed + self.open_overdue
+
+    @property
     def percent(self) -> float | None:
-        return self.on_time * 100 / self.completed if self.completed else None
+        return self.on_time * 100 / self.measured if self.measured else None
 
 
 @dataclass(frozen=True)
@@ -72,7 +86,8 @@ class StaffFigures:
     role: str  # tik | rt: the role they acted in on these tickets
     acknowledged: int
     resolved: int
-    breaches: int  # breached steps they were responsible for
+    breaches: int  # breached steps they answer for, open ones included
+    open_overdue: int  # of those, steps still running past due
     median_resolve: float | None
 
 
@@ -115,47 +130,8 @@ class Report:
     skm: SkmFigures
     monitoring: tuple[MonitoringRow, ...]
     threshold_percent: float
-
-
-def acknowledge_minutes(ticket: Ticket, calendar: WorkingCalendar) -> float | None:
-    """Filing → acknowledgement, in working minutes."""
-    record = ticket.step(Step.ACKNOWLEDGE)
-    if record is None or record.done_at is None:
-        return None
-    return calendar.working_minutes_between(ticket.created_at, record.done_at)
-
-
-def diagnose_minutes(ticket: Ticket, calendar: WorkingCalendar) -> float | None:
-    record = ticket.step(Step.DIAGNOSE)
-    if record is None or record.done_at is None:
-        return None
-    return record.elapsed_minutes(calendar, record.done_at)
-
-
-def resolve_minutes(ticket: Ticket, calendar: WorkingCalendar) -> float | None:
-    """Filing → resolution, in working minutes, minus the working time spent on hold."""
-    if ticket.resolved_at is None:
-        return None
-    held = sum(record.paused_minutes for record in ticket.steps)
-    return max(0.0, calendar.working_minutes_between(ticket.created_at, ticket.resolved_at) - held)
-
-
-def step_minutes(ticket: Ticket, calendar: WorkingCalendar, now: datetime) -> dict[str, float]:
-    """Working minutes spent on each step the ticket reached (so far, for an open step)."""
-    return {
-        record.step: record.elapsed_minutes(calendar, now)
-        for record in ticket.steps_with_dispatch()
-    }
-
-
-def spread(values: list[float]) -> Spread:
-    if not values:
-        return Spread(0, None, None)
-    if len(values) == 1:
-        return Spread(1, values[0], values[0])
-    # "inclusive": the durations are the whole population of the period, not a sample.
-    p90 = statistics.quantiles(values, n=10, method="inclusive")[-1]
-    return Spread(len(values), statistics.median(values), p90)
+    # History entries of the period's tickets: action → role of who made them → count.
+    activity: Mapping[str, Mapping[str, int]]
 
 
 def age_bucket(working_days: int) -> str:
@@ -165,38 +141,8 @@ def age_bucket(working_days: int) -> str:
     return AGE_BUCKETS[-1]
 
 
-def _responsible(ticket: Ticket, step: str) -> str | None:
-    """Who answers for a step: the acknowledging ICT staff member for acknowledgement and
-    diagnosis, the accepting facilities member for acceptance, the holder for handling;
-    nobody for the email dispatch."""
-    if step in ("acknowledge", "diagnose"):
-        return ticket.assignee
-    if step == "rt_accept":
-        return ticket.repair_assignee
-    if step == "handle":
-        return _resolver(ticket)
-    return None
-
-
-def _resolver(ticket: Ticket) -> str | None:
-    return ticket.repair_assignee if ticket.path == "rt" else ticket.assignee
-
-
-class _WorkingDays:
-    """Working days elapsed between two dates, from one pass over the calendar."""
-
-    def __init__(self, calendar: WorkingCalendar, first: date, last: date):
-        self._ordinal: dict[date, int] = {}
-        count = 0
-        day = first
-        while day <= last:
-            count += calendar.is_working_day(day)
-            self._ordinal[day] = count
-            day += timedelta(days=1)
-
-    def between(self, start: date, end: date) -> int:
-        """Working days after ``start`` up to and including ``end``."""
-        return max(0, self._ordinal[end] - self._ordinal[start])
+def spread(counts: Mapping[str, int]) -> Spread:
+    return Spread(sketch.count(counts), sketch.quantile(counts, 0.5), sketch.quantile(counts, 0.9))
 
 
 def compile_report(
@@ -207,138 +153,158 @@ def compile_report(
     threshold_percent: float = 80.0,
     categories: Iterable[str] = (),
 ) -> Report:
-    """All figures of §6 for ``tickets`` as of ``now``. ``categories`` orders the volume
-    table (configured categories first, with zero counts)."""
-    tickets = list(tickets)
-    zone = calendar.zone
-    by_status: Counter[str] = Counter()
-    by_category: Counter[str] = Counter(dict.fromkeys(categories, 0))
-    units: Counter[str] = Counter()
-    unit_names: dict[str, str] = {}
-    by_path: Counter[str] = Counter(dict.fromkeys(PATHS, 0))
-    completed: Counter[str] = Counter()
-    on_time: Counter[str] = Counter()
-    open_overdue: Counter[str] = Counter()
-    breaches: Counter[str] = Counter()
-    durations: dict[str, list[float]] = {name: [] for name in DURATIONS}
-    staff_names: dict[str, tuple[str, str]] = {}
-    staff_counts: dict[str, Counter[str]] = defaultdict(Counter)
-    staff_resolve: dict[str, list[float]] = defaultdict(list)
-    backlog: list[Ticket] = []
-    responses: list[Mapping[str, int]] = []
-    population = 0
-
+    """All figures of §6 for ``tickets`` as of ``now``, counted from the tickets themselves
+    (without their histories: no activity)."""
+    tally: Tally = Counter()
     for ticket in tickets:
-        by_status[ticket.status] += 1
-        by_category[ticket.category] += 1
-        # Units are typed by requesters: group spellings that differ only in case/spaces.
-        unit_key = " ".join(ticket.requester.unit.split()).casefold()
-        units[unit_key] += 1
-        unit_names.setdefault(unit_key, " ".join(ticket.requester.unit.split()))
-        by_path[ticket.path or "none"] += 1
+        tally.update(contribution(ticket, calendar))
+        tally.update(unswept(ticket, now))
+    return figures(tally, calendar, now, threshold_percent=threshold_percent, categories=categories)
 
-        records = ticket.steps_with_dispatch()
-        for record in records:
-            if record.done_at is not None:
-                completed[record.step] += 1
-                on_time[record.step] += record.done_at <= record.due_at
-            elif ticket.open and record.late_at(now):
-                open_overdue[record.step] += 1
-        for step in ticket.late_steps(now, records):
-            breaches[step] += 1
-            who = _responsible(ticket, step)
-            if who is not None:
-                staff_counts[who]["breaches"] += 1
 
-        if ticket.assignee:
-            staff_names[ticket.assignee] = (ticket.assignee_name or ticket.assignee, "tik")
-        if ticket.repair_assignee:
-            staff_names[ticket.repair_assignee] = (
-                ticket.repair_assignee_name or ticket.repair_assignee,
-                "rt",
-            )
-        acknowledged = acknowledge_minutes(ticket, calendar)
-        if acknowledged is not None:
-            durations["acknowledge"].append(acknowledged)
-            if ticket.assignee:
-                staff_counts[ticket.assignee]["acknowledged"] += 1
-        diagnosed = diagnose_minutes(ticket, calendar)
-        if diagnosed is not None:
-            durations["diagnose"].append(diagnosed)
-        resolved = resolve_minutes(ticket, calendar)
-        if resolved is not None:
-            population += 1
-            durations["resolve"].append(resolved)
-            resolver = _resolver(ticket)
-            if resolver:
-                staff_counts[resolver]["resolved"] += 1
-                staff_resolve[resolver].append(resolved)
-        if ticket.survey is not None:
-            responses.append(ticket.survey.answers)
-        if ticket.open:
-            backlog.append(ticket)
+def figures(
+    tally: Mapping[tuple[str, ...], int],
+    calendar: WorkingCalendar,
+    now: datetime,
+    *,
+    threshold_percent: float = 80.0,
+    categories: Iterable[str] = (),
+) -> Report:
+    """All figures of §6 from a period's counters (late steps not yet swept included).
+    ``categories`` orders the volume table (configured categories first, with zero counts)."""
+    families: dict[str, dict[tuple[str, ...], int]] = defaultdict(dict)
+    for key, n in tally.items():
+        families[key[0]][key[1:]] = n
 
-    compliance = {
-        step: StepCompliance(
-            step, completed[step], on_time[step], open_overdue[step], breaches[step]
-        )
-        for step in STEP_ORDER
-    }
-    skm = SkmFigures(index(responses), population, minimum_sample(population))
-    staff = tuple(
-        sorted(
-            (
-                StaffFigures(
-                    email=email,
-                    name=name,
-                    role=role,
-                    acknowledged=staff_counts[email]["acknowledged"],
-                    resolved=staff_counts[email]["resolved"],
-                    breaches=staff_counts[email]["breaches"],
-                    median_resolve=spread(staff_resolve[email]).median,
-                )
-                for email, (name, role) in staff_names.items()
-            ),
-            key=lambda figures: (figures.role != "tik", figures.name.casefold()),
-        )
-    )
-    by_age: Counter[str] = Counter(dict.fromkeys(AGE_BUCKETS, 0))
-    backlog_by_status: Counter[str] = Counter(ticket.status for ticket in backlog)
-    if backlog:
-        today = now.astimezone(zone).date()
-        first = min(ticket.created_at.astimezone(zone).date() for ticket in backlog)
-        days = _WorkingDays(calendar, min(first, today), today)
-        for ticket in backlog:
-            created = min(ticket.created_at.astimezone(zone).date(), today)
-            by_age[age_bucket(days.between(created, today))] += 1
+    def one(family: str) -> dict[str, int]:
+        return {rest[0]: n for rest, n in families[family].items()}
+
+    statuses = one("status")
+    by_category: Counter[str] = Counter(dict.fromkeys(categories, 0))
+    by_category.update(one("category"))
+    compliance = {step: _compliance(step, families["step"]) for step in STEP_ORDER}
+    skm = _skm(families["skm"], tally.get(("resolved",), 0))
     return Report(
-        tickets=len(tickets),
-        by_status={status: by_status[status] for status in tuple(Status)},
+        tickets=tally.get(("tickets",), 0),
+        by_status={status: statuses.get(status, 0) for status in Status},
         by_category=dict(by_category),
-        by_unit=tuple(
-            (unit_names[key], count)
-            for key, count in sorted(units.items(), key=lambda item: (-item[1], item[0]))
-        ),
-        by_path={path: by_path[path] for path in PATHS},
+        by_unit=_units(one("unit")),
+        by_path={path: one("path").get(path, 0) for path in PATHS},
         compliance=compliance,
-        durations={name: spread(values) for name, values in durations.items()},
-        backlog_by_status={
-            status: backlog_by_status[status] for status in tuple(Status) if status in OPEN_STATUSES
+        durations={
+            measure: spread(
+                {rest[1]: n for rest, n in families["time"].items() if rest[0] == measure}
+            )
+            for measure in DURATIONS
         },
-        backlog_by_age=dict(by_age),
-        staff=staff,
+        backlog_by_status={
+            status: statuses.get(status, 0) for status in Status if status in OPEN_STATUSES
+        },
+        backlog_by_age=_ages(one("open"), calendar, now),
+        staff=_staff(families),
         skm=skm,
         monitoring=monitoring_rows(compliance, skm, threshold_percent),
         threshold_percent=threshold_percent,
+        activity=_activity(families["event"]),
     )
+
+
+def _compliance(step: Step, steps: Mapping[tuple[str, ...], int]) -> StepCompliance:
+    return StepCompliance(
+        step,
+        completed=steps.get((step, "done"), 0),
+        on_time=steps.get((step, "on_time"), 0),
+        open_overdue=steps.get((step, "open_late"), 0),
+        breaches=steps.get((step, "breach"), 0),
+    )
+
+
+def _units(spellings: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
+    """Units are typed by requesters: spellings that differ only in case count as one unit,
+    named by its most frequent spelling."""
+    groups: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for spelling, n in spellings.items():
+        if n > 0:
+            groups[spelling.casefold()].append((spelling, n))
+    named = [
+        (min(group, key=lambda sn: (-sn[1], sn[0]))[0], sum(n for _, n in group))
+        for group in groups.values()
+    ]
+    return tuple(sorted(named, key=lambda item: (-item[1], item[0].casefold())))
+
+
+def _ages(open_days: Mapping[str, int], calendar: WorkingCalendar, now: datetime) -> dict:
+    by_age: Counter[str] = Counter(dict.fromkeys(AGE_BUCKETS, 0))
+    days = {date.fromisoformat(day): n for day, n in open_days.items() if n > 0}
+    if days:
+        today = now.astimezone(calendar.zone).date()
+        ordinal = _working_days(calendar, min(min(days), today), today)
+        for day, n in days.items():
+            filed = min(day, today)
+            by_age[age_bucket(max(0, ordinal[today] - ordinal[filed]))] += n
+    return dict(by_age)
+
+
+def _working_days(calendar: WorkingCalendar, first: date, last: date) -> dict[date, int]:
+    """Working days counted from ``first`` to each day up to ``last``, in one pass."""
+    ordinal: dict[date, int] = {}
+    count = 0
+    day = first
+    while day <= last:
+        count += calendar.is_working_day(day)
+        ordinal[day] = count
+        day += timedelta(days=1)
+    return ordinal
+
+
+def _staff(families: Mapping[str, Mapping[tuple[str, ...], int]]) -> tuple[StaffFigures, ...]:
+    names: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
+    for (role, email, name), n in families["staff_name"].items():
+        if n > 0:
+            names[email][(role, name)] = n
+    counts = families["staff"]
+    times: dict[str, dict[str, int]] = defaultdict(dict)
+    for (email, key), n in families["staff_time"].items():
+        times[email][key] = n
+    people = []
+    for email, seen in names.items():
+        # Facilities staff never acknowledge: a member seen in both roles is facilities.
+        (role, name), _ = max(seen.items(), key=lambda item: (item[0][0] == Role.RT, item[1]))
+        people.append(
+            StaffFigures(
+                email=email,
+                name=name or email,
+                role=role,
+                acknowledged=counts.get((email, "acknowledged"), 0),
+                resolved=counts.get((email, "resolved"), 0),
+                breaches=counts.get((email, "breach"), 0),
+                open_overdue=counts.get((email, "open_late"), 0),
+                median_resolve=sketch.quantile(times[email], 0.5),
+            )
+        )
+    return tuple(sorted(people, key=lambda p: (p.role != Role.TIK, p.name.casefold())))
+
+
+def _skm(counts: Mapping[tuple[str, ...], int], population: int) -> SkmFigures:
+    sums = {key[0]: n for key, n in counts.items() if key[1:] == ("sum",)}
+    answers = {key[0]: n for key, n in counts.items() if key[1:] == ("answers",)}
+    result = index_of_sums(counts.get(("respondents",), 0), sums, answers)
+    return SkmFigures(result, population, minimum_sample(population))
+
+
+def _activity(events: Mapping[tuple[str, ...], int]) -> dict[str, dict[str, int]]:
+    activity: dict[str, Counter[str]] = defaultdict(Counter)
+    for (action, role, _day), n in events.items():
+        activity[action][role] += n
+    return {action: dict(roles) for action, roles in activity.items()}
 
 
 def monitoring_rows(
     compliance: Mapping[Step, StepCompliance], skm: SkmFigures, threshold_percent: float
 ) -> tuple[MonitoringRow, ...]:
-    """The SOP monitoring sheet: a step runs well when the share of its steps done within
-    the time standard reaches ``threshold_percent``; the survey, when the respondents reach
-    the Krejcie–Morgan sample."""
+    """The SOP monitoring sheet: a step runs well when the share of its measured steps done
+    within the time standard reaches ``threshold_percent``; the survey, when the
+    respondents reach the Krejcie–Morgan sample."""
     rows = []
     for sop_step, steps in SOP_MEASURES.items():
         if sop_step == SKM_SOP_STEP:
@@ -356,10 +322,13 @@ def _steps_row(
     done = sum(f.completed for f in figures)
     timely = sum(f.on_time for f in figures)
     overdue = sum(f.open_overdue for f in figures)
+    measured = done + overdue
     notes: list[Msg] = []
-    if done:
+    good: bool | None = None
+    if measured:
         # Integers on both sides: 4 of 5 at an 80% threshold is exactly good.
-        good: bool | None = timely * 100 >= threshold_percent * done
+        good = timely * 100 >= threshold_percent * measured
+    if done:
         notes.append(
             Msg(
                 "monitoring.note.steps",
@@ -367,10 +336,12 @@ def _steps_row(
             )
         )
     else:
-        good = False if overdue else None
         notes.append(Msg("monitoring.note.none_done" if overdue else "monitoring.note.no_data"))
     if overdue:
         notes.append(Msg("monitoring.note.open_overdue", {"count": overdue}))
+        # The verdict's basis when work is overdue: those steps count as not on time.
+        share = {"on_time": timely, "total": measured, "percent": timely * 100 / measured}
+        notes.append(Msg("monitoring.note.measured", share))
     status = None if good is None else ("good" if good else "bad")
     action = Msg(f"monitoring.action.{sop_step}") if status == "bad" else None
     return MonitoringRow(sop_step, status, tuple(notes), action)

@@ -76,7 +76,18 @@ def index(responses: Iterable[Mapping[str, int]]) -> SkmResult:
                 raise ValueError(f"SKM answer {code}={value!r} is not 1–4")
             sums[code] += value
             counts[code] += 1
-    nrr = {code: Fraction(sums[code], counts[code]) if counts[code] else None for code in UNSUR}
+    return index_of_sums(respondents, sums, counts)
+
+
+def index_of_sums(
+    respondents: int, sums: Mapping[str, int], counts: Mapping[str, int]
+) -> SkmResult:
+    """The IKM from the sum of the answers and the number of answers per unsur (the form
+    the monthly figures keep them in)."""
+    nrr = {
+        code: Fraction(sums.get(code, 0), counts[code]) if counts.get(code) else None
+        for code in UNSUR
+    }
     shown = {code: None if v is None else round_half_up(v, 3) for code, v in nrr.items()}
     known = [v for v in nrr.values() if v is not None]
     if len(known) < len(UNSUR):

@@ -17,7 +17,16 @@ from typing import Any
 
 from tiket.domain.text import Msg, WorkingMinutes
 from tiket.domain.vocabulary import Action, Role, Status, Step
-from tiket.messages import assets, attachments, conversation, errors, mail, pages, reports
+from tiket.messages import (
+    assets,
+    attachments,
+    conversation,
+    errors,
+    mail,
+    pages,
+    report_figures,
+    reports,
+)
 from tiket.messages.formatting import (
     DEFAULT_LANGUAGE,
     MONTH_NAMES,
@@ -65,6 +74,7 @@ CATALOGUE = _merge(
     attachments.ENTRIES,
     assets.ENTRIES,
     conversation.ENTRIES,
+    report_figures.ENTRIES,
 )
 
 # Vocabulary codes inside a ``Msg`` are shown by their label.

@@ -16,11 +16,13 @@ from zoneinfo import ZoneInfo
 from tiket import config
 from tiket.adapters.clock import SystemClock
 from tiket.adapters.dynamodb import connect
+from tiket.adapters.job_starters import starter_for
 from tiket.adapters.mail.render import JinjaMailRenderer
 from tiket.adapters.mail.reply_address import ReplyAddresses
 from tiket.adapters.observability import Metrics
 from tiket.adapters.signer import LinkSigner
 from tiket.config import Settings
+from tiket.domain.aggregates import delta
 from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.deadlines import SurveyPolicy, next_check
 from tiket.domain.standards import StepClock
@@ -29,6 +31,7 @@ from tiket.services.attachments import AttachmentService
 from tiket.services.auth import AuthService, SigninMail
 from tiket.services.conversation import ConversationService
 from tiket.services.desk import StaffDesk
+from tiket.services.export_jobs import ExportService
 from tiket.services.inbound import InboundService
 from tiket.services.intake import IntakeService
 from tiket.services.links import Links
@@ -88,6 +91,7 @@ class Services:
             partial(next_check, calendar=self.calendar, policy=self.survey_policy),
             self.clock,
             deliver=self.mailer.send_fresh,
+            count=partial(delta, calendar=self.calendar),
         )
         # The one wiring that goes back: what delivery tells about a ticket changes it.
         events = MailEvents(self.uow, self.clock)
@@ -140,6 +144,7 @@ class Services:
             self.survey_policy,
             self.step_clock,
             metrics,
+            fold=stores.figures.fold,
         )
         self.auth = AuthService(
             stores.staff,
@@ -155,6 +160,7 @@ class Services:
         )
         self.reports = ReportService(
             stores.tickets,
+            stores.figures,
             self.clock,
             self.calendar,
             s.categories,
@@ -183,6 +189,15 @@ class Services:
             self.step_clock,
             metrics,
         )
+        self.exports = ExportService(
+            stores.exports,
+            export_files(s),
+            stores.figures,
+            stores.figures,
+            self.clock,
+            self.calendar,
+        )
+        self.exports.starter = starter_for(self.exports.run, s.region)
 
     def now(self):
         return self.clock.now()
@@ -219,6 +234,17 @@ def _inspect(data: bytes, declared_type: str) -> InspectedFile:
     from tiket.adapters.file_inspection import inspect
 
     return inspect(data, declared_type)
+
+
+def export_files(settings: Settings):
+    """The exports bucket's files, or None where a stage has no bucket."""
+    if not settings.exports_bucket:
+        return None
+    from tiket.adapters.blobs import s3_client
+    from tiket.adapters.export_files import S3ExportFiles
+
+    client = s3_client(settings.region, settings.s3_endpoint)
+    return S3ExportFiles(client, settings.exports_bucket)
 
 
 @cache

@@ -1,28 +1,37 @@
-"""Files of a reporting period: CSV and XLSX tables, the printable SOP monitoring sheet,
-and SVG charts (pygal).
+"""Files of a reporting period: the ticket list and the SKM recap as tables (written by
+``tiket.adapters.table_files``: CSV for Excel with Indonesian settings, XLSX), and the
+printable SOP monitoring sheet (openpyxl).
 
 Ticket text is typed by requesters, so every text cell that a spreadsheet could read as a
 formula (starting with ``= + - @``, tab or CR) is prefixed with ``'``, and XLSX text cells
-are written as strings, never formulas. Charts carry no script and load nothing.
+are written as strings, never formulas.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from tiket.adapters.table_files import (
+    CSV_MIMETYPE,
+    XLSX_MIMETYPE,
+    Cell,
+    Row,
+    csv_bytes,
+    neutralise,
+    sheet_title,
+    xlsx_bytes,
+)
+from tiket.domain.aggregates import resolve_minutes, step_minutes
 from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.model import Ticket
-from tiket.domain.reporting import Report, resolve_minutes, step_minutes
+from tiket.domain.reporting import Report
 from tiket.domain.skm import UNSUR
 from tiket.domain.vocabulary import STEP_ORDER, Step
 from tiket.messages import (
@@ -38,31 +47,18 @@ from tiket.messages import (
     t,
 )
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CSV_MIMETYPE = "text/csv; charset=utf-8"
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SVG_MIMETYPE = "image/svg+xml; charset=utf-8"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+__all__ = ["CSV_MIMETYPE", "XLSX_MIMETYPE", "csv_bytes", "xlsx_bytes"]
 
-Cell = str | int | float | Decimal | datetime | None
-Row = Sequence[Cell]
-
-
-def neutralise(value: str) -> str:
-    """Text a spreadsheet would take for a formula, made plain text."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+# Widths of the ticket list's columns in an XLSX written row by row (no sample to size from).
+_WIDE, _DATE, _NUMBER = 40, 17, 12
 
 
 # --- tables -------------------------------------------------------------------------------
 
 
-def ticket_table(
-    tickets: Iterable[Ticket], calendar: WorkingCalendar, now: datetime, lang: str
-) -> list[Row]:
-    """One row per ticket, with a header row; times in the unit's zone."""
-    zone = calendar.zone
-    zone_name = now.astimezone(zone).tzname()
-    header: list[Cell] = [
+def ticket_header(calendar: WorkingCalendar, now: datetime, lang: str) -> list[Cell]:
+    zone_name = now.astimezone(calendar.zone).tzname()
+    return [
         t("export.col.number", lang),
         t("export.col.created", lang, zone=zone_name),
         t("export.col.status", lang),
@@ -76,51 +72,78 @@ def ticket_table(
         t("export.col.repair_assignee", lang),
         t("export.col.acknowledged", lang, zone=zone_name),
         t("export.col.diagnosed", lang, zone=zone_name),
+        t("export.col.diagnosis", lang),
         t("export.col.resolved", lang, zone=zone_name),
+        t("export.col.resolution", lang),
         *(t("export.col.step_minutes", lang, step=label(STEPS, s, lang)) for s in STEP_ORDER),
         t("export.col.resolve_minutes", lang),
         t("export.col.breaches", lang),
+        t("export.col.open_late", lang),
         *(f"{code} {SKM_UNSUR[code][0]}" for code in UNSUR),
         t("export.col.suggestion", lang),
     ]
-    rows: list[Row] = [header]
+
+
+def ticket_widths(header: Sequence[Cell]) -> list[float]:
+    kinds = [18, _DATE, 18, 20, 26, 22, 24, _WIDE, 16, 22, 22, _DATE, _DATE, _WIDE, _DATE, _WIDE]
+    kinds += [_NUMBER] * (len(STEP_ORDER) + 1) + [30, 30] + [_NUMBER] * len(UNSUR) + [_WIDE]
+    return [
+        min(50, max(kind, len(str(title)) + 2)) for kind, title in zip(kinds, header, strict=True)
+    ]
+
+
+def ticket_row(ticket: Ticket, calendar: WorkingCalendar, now: datetime, lang: str) -> list[Cell]:
+    """One ticket as a row of the list; times in the unit's zone."""
+    zone = calendar.zone
 
     def local(instant: datetime | None) -> datetime | None:
         return None if instant is None else instant.astimezone(zone)
 
-    def done(ticket: Ticket, step: Step) -> datetime | None:
+    def done(step: Step) -> datetime | None:
         record = ticket.step(step)
         return None if record is None else local(record.done_at)
 
+    def steps(codes: Iterable[Step]) -> str:
+        return ", ".join(label(STEPS, s, lang) for s in STEP_ORDER if s in set(codes))
+
+    records = ticket.steps_with_dispatch()
+    minutes = step_minutes(ticket, calendar, now)
+    answers = ticket.survey.answers if ticket.survey else {}
+    requester = ticket.requester
+    running_late = [r.step for r in records if ticket.open and r.open and r.late_at(now)]
+    return [
+        ticket.number,
+        local(ticket.created_at),
+        label(STATUS, ticket.status, lang),
+        label(CATEGORIES, ticket.category, lang),
+        requester.unit,
+        requester.location,
+        requester.name,
+        ticket.subject,
+        label(PATHS, ticket.path or "none", lang),
+        ticket.assignee_name,
+        ticket.repair_assignee_name,
+        done(Step.ACKNOWLEDGE),
+        done(Step.DIAGNOSE),
+        ticket.diagnosis,
+        local(ticket.resolved_at),
+        ticket.resolution,
+        *(_minutes(minutes.get(step)) for step in STEP_ORDER),
+        _minutes(resolve_minutes(ticket, calendar)),
+        steps(ticket.late_steps(now, records)),
+        steps(running_late),
+        *(answers.get(code) for code in UNSUR),
+        ticket.survey.suggestion if ticket.survey else None,
+    ]
+
+
+def ticket_table(
+    tickets: Iterable[Ticket], calendar: WorkingCalendar, now: datetime, lang: str
+) -> list[Row]:
+    """One row per ticket (oldest first), with a header row."""
+    rows: list[Row] = [ticket_header(calendar, now, lang)]
     for ticket in sorted(tickets, key=lambda item: item.created_at):
-        minutes = step_minutes(ticket, calendar, now)
-        resolve = resolve_minutes(ticket, calendar)
-        answers = ticket.survey.answers if ticket.survey else {}
-        requester = ticket.requester
-        breached = ticket.late_steps(now)
-        rows.append(
-            [
-                ticket.number,
-                local(ticket.created_at),
-                label(STATUS, ticket.status, lang),
-                label(CATEGORIES, ticket.category, lang),
-                requester.unit,
-                requester.location,
-                requester.name,
-                ticket.subject,
-                label(PATHS, ticket.path or "none", lang),
-                ticket.assignee_name,
-                ticket.repair_assignee_name,
-                done(ticket, Step.ACKNOWLEDGE),
-                done(ticket, Step.DIAGNOSE),
-                local(ticket.resolved_at),
-                *(_minutes(minutes.get(step)) for step in STEP_ORDER),
-                _minutes(resolve),
-                ", ".join(label(STEPS, s, lang) for s in STEP_ORDER if s in breached),
-                *(answers.get(code) for code in UNSUR),
-                ticket.survey.suggestion if ticket.survey else None,
-            ]
-        )
+        rows.append(ticket_row(ticket, calendar, now, lang))
     return rows
 
 
@@ -160,71 +183,15 @@ def _minutes(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-# --- CSV ----------------------------------------------------------------------------------
+# --- the monitoring sheet (openpyxl: merged cells, borders, print setup) -----------------
 
-
-def csv_bytes(rows: Iterable[Row]) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel reads the text as UTF-8."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _csv_cell(value: Cell) -> str | int | float | Decimal:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, str):
-        return neutralise(value)
-    return value
-
-
-# --- XLSX ---------------------------------------------------------------------------------
-
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="EAF3EE")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-WIDTH_SAMPLE_ROWS = 200
-MIN_WIDTH, MAX_WIDTH = 8, 50
-
-
-def xlsx_bytes(title: str, rows: Sequence[Row]) -> bytes:
-    """One sheet, header row bold and frozen, columns sized to their first rows. Write-only
-    mode: a year of tickets stays within a Lambda's memory."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_sheet_title(title))
-    for column, width in enumerate(_widths(rows[:WIDTH_SAMPLE_ROWS]), start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = "A2"
-    for number, row in enumerate(rows):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet)
-            _set(cell, value)
-            if number == 0:
-                cell.font = BOLD
-            cells.append(cell)
-        sheet.append(cells)
-    return _save(workbook)
-
-
-def _widths(rows: Sequence[Row]) -> list[float]:
-    widths: list[float] = []
-    for row in rows:
-        for column, value in enumerate(row):
-            text = value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else value
-            size = min(MAX_WIDTH, max(MIN_WIDTH, len(str(text or "")) + 2))
-            if column == len(widths):
-                widths.append(size)
-            else:
-                widths[column] = max(widths[column], size)
-    return widths
 
 
 def _set(cell, value: Cell) -> None:
@@ -238,11 +205,6 @@ def _set(cell, value: Cell) -> None:
         cell.data_type = "s"
     else:
         cell.value = value
-
-
-def _sheet_title(title: str) -> str:
-    # Excel: at most 31 characters, none of []:*?/\ .
-    return "".join(ch for ch in title if ch not in "[]:*?/\\")[:31]
 
 
 def _save(workbook: Workbook) -> bytes:
@@ -265,7 +227,7 @@ def monitoring_xlsx(
     workbook = Workbook()
     sheet = workbook.create_sheet(index=0)
     workbook.remove(workbook.worksheets[1])  # the default empty sheet
-    sheet.title = _sheet_title(t("export.sheet.monitoring", lang))
+    sheet.title = sheet_title(t("export.sheet.monitoring", lang))
     last_column = 7
     good, bad = label(MONITORING, "good", lang), label(MONITORING, "bad", lang)
 
@@ -338,6 +300,3 @@ def monitoring_xlsx(
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.5
     return _save(workbook)
-
-
-# --- charts -------------------------------------------------------------------------------

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from tiket.domain.aggregates import MonthDelta, Tally
 from tiket.domain.attachments import FileType
 from tiket.domain.model import HistoryEntry, Message, Once, Staff, Ticket
 from tiket.domain.vocabulary import Role
+from tiket.services.export_ports import ExportJobs, MonthTickets
 
 # --- values ---------------------------------------------------------------------------------
 
@@ -93,6 +95,8 @@ class TicketWrite:
     # Upload ids this change attaches: each claimed once across all tickets (the write that
     # finds one claimed loses), so one upload can never become two tickets' file.
     uploads: tuple[str, ...] = ()
+    # What the change adds to its month's report figures (``tiket.domain.aggregates``).
+    aggregates: MonthDelta | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,29 @@ class TicketQueries(Protocol):
     def of_month(self, year: int, month: int) -> Iterator[Ticket]: ...
 
     def due(self, now: datetime, limit: int = 200) -> list[str]: ...
+
+
+class ReportFigures(MonthTickets, Protocol):
+    """The monthly report figures that ``TicketStore.write`` keeps (adds to) with every
+    change, and what reports and exports read beside them."""
+
+    def month(self, month: str) -> Tally:
+        """The counters of a month (``yyyy-mm``): nothing for a month without tickets."""
+        ...
+
+    def replace(self, month: str, tally: Tally) -> None:
+        """Set a month's counters to a recount (``tiket reports rebuild``)."""
+        ...
+
+    def fold(self, now: datetime) -> int:
+        """Storage upkeep the sweep runs every minute (DynamoDB: fresh counters folded into
+        the months' totals); returns how many items it folded."""
+        ...
+
+    def past_due(self, now: datetime) -> list[Ticket]:
+        """Tickets the sweep should have looked at by ``now`` (the ``due`` index): the only
+        ones whose late steps the counters may not hold yet."""
+        ...
 
 
 class TicketNumbers(Protocol):
@@ -268,6 +295,10 @@ class Stores(Protocol):
     def idempotency(self) -> IdempotencyKeys: ...
     @property
     def rates(self) -> RateCounter: ...
+    @property
+    def figures(self) -> ReportFigures: ...
+    @property
+    def exports(self) -> ExportJobs: ...
 
     def create_table(self) -> None: ...
 

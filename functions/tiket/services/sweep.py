@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -37,6 +38,7 @@ class SweepReport:
     reminders: int = 0
     closed: int = 0
     conflicts: int = 0
+    figures_folded: int = 0  # fresh report counters folded into their months' totals
     mail: DeliveryReport = field(default_factory=DeliveryReport)
     duration_ms: int = 0
 
@@ -48,6 +50,7 @@ class SweepReport:
             "reminders": self.reminders,
             "closed": self.closed,
             "conflicts": self.conflicts,
+            "figures_folded": self.figures_folded,
             "emails_sent": self.mail.sent,
             "emails_retrying": self.mail.retrying,
             "emails_failed": self.mail.failed,
@@ -66,6 +69,7 @@ class SweepService:
         survey_policy: SurveyPolicy,
         step_clock: StepClock,
         metrics: Metrics,
+        fold: Callable[[datetime], int] | None = None,
     ):
         self.uow = uow
         self.queries = queries
@@ -75,6 +79,7 @@ class SweepService:
         self.survey_policy = survey_policy
         self.step_clock = step_clock
         self.metrics = metrics
+        self.fold = fold  # report counters' upkeep (``ReportFigures.fold``)
 
     def run(self) -> SweepReport:
         started = time.monotonic()
@@ -90,6 +95,8 @@ class SweepService:
                 # The ticket changed under us; its new state carries its own due time.
                 report.conflicts += 1
         report.mail = self.mailer.send_due()
+        if self.fold is not None:
+            report.figures_folded = self.fold(now)
         report.duration_ms = int((time.monotonic() - started) * 1000)
         log_event("sweep", action="sweep", **report.as_json())
         return report

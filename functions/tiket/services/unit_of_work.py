@@ -7,6 +7,7 @@ hands it to ``commit``. The unit of work then, for every kind of change alike:
 - requires the history entry to describe this very change (from the status it was loaded in);
 - bumps the ticket's revision, the optimistic lock every write is conditioned on;
 - computes the next instant the sweep must look at the ticket;
+- counts what the change adds to its month's report figures (``tiket.domain.aggregates``);
 - turns the notices into emails for the outbox;
 - claims, once for all tickets, the upload ids of the files it attaches;
 - writes all of it (with the conversation's new messages) in one conditional transaction
@@ -23,9 +24,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from tiket.domain.aggregates import MonthDelta
 from tiket.domain.errors import NotFound
 from tiket.domain.lifecycle import imported
-from tiket.domain.model import Actor, Notice, Once, Outcome, Staff, Ticket
+from tiket.domain.model import Actor, HistoryEntry, Notice, Once, Outcome, Staff, Ticket
 from tiket.domain.text import Msg
 from tiket.services.ports import (
     Clock,
@@ -41,6 +43,8 @@ from tiket.services.ports import (
 LEASE = timedelta(minutes=2)
 
 RoleCache = dict[str, list[Staff]]
+# What a change (before → after, described by its history entry) adds to the report figures.
+Counting = Callable[[Ticket | None, Ticket, HistoryEntry], MonthDelta]
 
 
 class Composer(Protocol):
@@ -68,12 +72,14 @@ class TicketUnitOfWork:
         schedule: Callable[[Ticket], datetime | None],
         clock: Clock,
         deliver: Callable[[Mails], Any],
+        count: Counting,
     ):
         self.store = store
         self.compose = compose
         self.schedule = schedule
         self.clock = clock
         self.deliver = deliver
+        self.count = count
 
     def load(self, number: str) -> Ticket:
         ticket = self.store.get(number)
@@ -104,11 +110,12 @@ class TicketUnitOfWork:
         ticket = replace(outcome.ticket, revision=revision)
         now = self.clock.now()
         mails = tuple(self.compose(ticket, outcome.notices, now, actor, roles))
+        entry = replace(history, revision=revision)
         self.store.write(
             TicketWrite(
                 ticket=ticket,
                 expected_revision=expected,
-                history=replace(history, revision=revision),
+                history=entry,
                 next_check=self.schedule(ticket),
                 mails=mails,
                 mail_first_attempt=now + LEASE,
@@ -116,6 +123,7 @@ class TicketUnitOfWork:
                 idempotency=idempotency,
                 messages=outcome.messages,
                 uploads=_new_uploads(before, ticket),
+                aggregates=self.count(before, ticket, entry),
             )
         )
         if mails:
@@ -124,17 +132,19 @@ class TicketUnitOfWork:
 
     def import_tickets(self, tickets: Iterable[Ticket]) -> int:
         """Bulk load of tickets as they stand (migration, benchmarks): each with its history
-        entry and next check, unconditioned and without emails."""
+        entry, next check and report figures, unconditioned and without emails."""
         now = self.clock.now()
 
         def writes() -> Iterator[TicketWrite]:
             for ticket in tickets:
                 outcome = imported(replace(ticket, revision=1), now)
+                entry = replace(outcome.history, revision=1)
                 yield TicketWrite(
                     ticket=outcome.ticket,
                     expected_revision=None,
-                    history=replace(outcome.history, revision=1),
+                    history=entry,
                     next_check=self.schedule(outcome.ticket),
+                    aggregates=self.count(None, outcome.ticket, entry),
                 )
 
         return self.store.write_many(writes())

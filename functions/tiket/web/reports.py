@@ -1,13 +1,14 @@
-"""Reports for signed-in staff (PRODUCT.md §6): the figures as JSON, the exports and the
-charts of a period given as ``?period=2026-11|2026-Q4|2026-S2|2026`` or ``?from=&to=``."""
+"""Reports for signed-in staff (PRODUCT.md §6, §13): the figures as JSON, the files and the
+charts of a period given as ``?period=2026-11|2026-Q4|2026-S2|2026`` or ``?from=&to=``, and
+export jobs for long lists."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app, g, request
 
 from tiket.services.reports import Period
 from tiket.web.errors import json_response
-from tiket.web.http import lang, services
+from tiket.web.http import json_body, lang, services
 from tiket.web.staff import REPORT_ROLES, signed_in
 
 bp = Blueprint("reports", __name__, url_prefix="/api/reports")
@@ -42,6 +43,20 @@ def chart(name: str):
     file = services().reports.chart(name, _period(), lang())
     response = _file_response(file.body, file.mimetype)
     response.headers["Content-Security-Policy"] = SVG_CSP
+    return response
+
+
+@bp.post("/exports")
+@signed_in(*REPORT_ROLES)
+def start_export():
+    return json_response(services().exports.start(g.staff, json_body(), lang()), 202)
+
+
+@bp.get("/exports/<job_id>")
+@signed_in(*REPORT_ROLES)
+def export_status(job_id: str):
+    response = json_response(services().exports.status(g.staff, job_id, lang()), 200)
+    response.headers["Cache-Control"] = "no-store"  # a signed link inside
     return response
 
 

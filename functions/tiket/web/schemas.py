@@ -17,8 +17,10 @@ from tiket.domain.vocabulary import Action, Role, Status, Step
 from tiket.services.action_forms import ACTION_FORMS
 from tiket.services.attachments import AttachmentRules, UploadForm, UploadView
 from tiket.services.conversation_forms import LookupForm, MessageForm, ReopenForm
+from tiket.services.export_jobs import ExportRequest, ExportStarted, ExportStatus
 from tiket.services.forms import LoginForm, SigninForm, SurveyForm, TicketForm
 from tiket.services.intake import FiledView
+from tiket.services.report_views import ReportSummary
 from tiket.services.views import (
     IsoTime,
     MessageView,
@@ -150,6 +152,9 @@ RESPONSES: tuple[type, ...] = (
     MessageView,
     Reopened,
     UploadView,
+    ReportSummary,
+    ExportStarted,
+    ExportStatus,
 )
 REQUEST_MODELS = (
     TicketForm,
@@ -160,6 +165,7 @@ REQUEST_MODELS = (
     ReopenForm,
     LookupForm,
     UploadForm,
+    ExportRequest,
 )
 REF = "#/components/schemas/{model}"
 

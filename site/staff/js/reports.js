@@ -3,12 +3,15 @@
 // (?period=2026-11 | 2026-Q4 | 2026-S2 | 2026, or ?from=&to=); none means this month.
 import { fetchJSON, apiUrl, loadOptions, showUnitName, msg, h, lang, formatDateTime, ready, onLanguageChange } from '../../js/common.js';
 import { whoami, showStaff, toSignIn, num, duration } from './staff.js';
+import { renderActivity } from './activity.js';
+import { setupExport, periodChanged, relabel } from './export.js';
 
 const $ = (id) => document.getElementById(id);
 const KEY = /^(\d{4})(?:-(?:(\d{2})|Q([1-4])|S([12])))?$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CHARTS = ['category', 'compliance', 'skm'];
-const DOWNLOADS = { 'dl-tickets-csv': 'tickets.csv', 'dl-tickets-xlsx': 'tickets.xlsx', 'dl-skm-csv': 'skm.csv', 'dl-skm-xlsx': 'skm.xlsx', 'dl-monitoring-xlsx': 'monitoring.xlsx' };
+// The request list itself is an export job (export.js): a year of it is no quick download.
+const DOWNLOADS = { 'dl-skm-csv': 'skm.csv', 'dl-skm-xlsx': 'skm.xlsx', 'dl-monitoring-xlsx': 'monitoring.xlsx' };
 
 let report = null;
 let seq = 0;
@@ -196,7 +199,7 @@ function renderStaff(r) {
   const body = $('staff-body');
   body.replaceChildren();
   const rows = Array.isArray(r.staff) ? r.staff : [];
-  if (!rows.length) { emptyRow(body, 6); return; }
+  if (!rows.length) { emptyRow(body, 7); return; }
   rows.forEach((x) => {
     const tr = h('tr');
     tr.dataset.email = String(x.email || '');
@@ -204,7 +207,7 @@ function renderStaff(r) {
     if (x.name && x.email) name.append(h('span', 'hint', x.email));
     tr.append(name, cell('td', '', x.role_label || x.role), cell('td', 'num', num(x.acknowledged)),
       cell('td', 'num', num(x.resolved)), cell('td', 'num', num(x.breaches)),
-      cell('td', 'num', duration(x.median_resolve_minutes)));
+      cell('td', 'num', num(x.open_overdue)), cell('td', 'num', duration(x.median_resolve_minutes)));
     body.append(tr);
   });
 }
@@ -301,6 +304,7 @@ function periodParams(p, fallback) {
 }
 
 function render(r, params) {
+  if (!report || !r.period || report.period.key !== r.period.key) periodChanged();
   report = r;
   const qs = periodParams(r.period, params);
   qs.set('lang', lang());
@@ -321,6 +325,7 @@ function render(r, params) {
   countTable('backlog-status', backlog.by_status, (x) => x.label || x.code);
   countTable('backlog-age', backlog.by_age, (x) => x.label || x.code);
   renderStaff(r);
+  renderActivity(r);
   renderSkm(r);
   renderMonitoring(r);
   renderCharts(r, qs.toString());
@@ -387,6 +392,7 @@ $('period-form').addEventListener('submit', (ev) => {
   load(params, { focus: true, push: true });
 });
 $('print-report').addEventListener('click', () => window.print());
+setupExport(() => (report && report.period && DATE.test(String(report.period.from)) ? { from: report.period.from, to: report.period.to } : null));
 window.addEventListener('popstate', () => load(urlParams()));
 $('r-period').tabIndex = -1;
 
@@ -404,4 +410,5 @@ ready.then(() => {
 onLanguageChange(() => {
   whoami().then((w) => { if (w.staff) showStaff(w.staff); });
   if (report) load(urlParams());
+  relabel();
 });

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import tzinfo
 
+from tiket.adapters.dynamodb.export_jobs import DynamoExportJobs
+from tiket.adapters.dynamodb.figures import DynamoFigures
 from tiket.adapters.dynamodb.guards import DynamoIdempotency, DynamoRateCounter
 from tiket.adapters.dynamodb.models import Table
 from tiket.adapters.dynamodb.outbox import DynamoOutbox
@@ -23,6 +25,8 @@ class DynamoStores:
     outbox: DynamoOutbox
     idempotency: DynamoIdempotency
     rates: DynamoRateCounter
+    figures: DynamoFigures
+    exports: DynamoExportJobs
 
     def create_table(self) -> None:
         """Create the table when missing (local stack, tests, benches). Production: infra/."""
@@ -50,4 +54,6 @@ def connect(table: str, host: str | None, region: str, zone: tzinfo) -> DynamoSt
         outbox=DynamoOutbox(),
         idempotency=DynamoIdempotency(),
         rates=DynamoRateCounter(),
+        figures=DynamoFigures(bound),
+        exports=DynamoExportJobs(),
     )

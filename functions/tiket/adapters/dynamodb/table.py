@@ -26,6 +26,9 @@ ticket is one Query on ``T#<number>`` for ``M#``).
 | sign-in record  | ``STAFF#<email>``     | ``SIGNIN#<utc-iso>``    |                                          |
 | outbox email    | ``MAIL#<id>``         | ``MAIL``                | due (``MAIL`` while pending)             |
 | rate window     | ``RATE#<scope>#<key>``| ``W#<window start>``    | (ttl)                                    |
+| report counters, month total | ``R#<yyyy-mm>`` | ``total``      |                                          |
+| report counters, fresh | ``R#<yyyy-mm>`` | ``f#<utc minute>#<shard>`` | due (``FIGURES``)                 |
+| export job      | ``EXPORT#<id>``       | ``EXPORT``              | (ttl)                                    |
 
 Indexes (all project every attribute; all are sparse: an item is in an index only while it
 carries that index's keys):
@@ -35,6 +38,8 @@ carries that index's keys):
   the auto-close); removed while nothing is due (closed, cancelled, on hold, breach already
   recorded). For an email, its next send attempt; removed once sent or failed.
   The sweep reads ``due_pk = X AND due_sk <= now``, so its cost follows what is due.
+  ``FIGURES``: a month's fresh report counters (``due_sk`` = ``<utc minute>#<month>#<shard>``),
+  which the sweep folds into the month's total once their minute is past (``figures.py``).
 - ``list``: ``list_pk`` = ``OPEN`` (open tickets, ``list_sk`` = ``<created-utc>#<number>``, the
   staff queue) | ``ROLE#<role>`` (active staff, ``list_sk`` = email).
 - ``month``: ``month_pk`` = ``M#<yyyy-mm>`` (month of creation in the unit's time zone),

@@ -3,6 +3,7 @@ that writes a change (``write``, called only by the unit of work)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
 from typing import Any
@@ -16,6 +17,11 @@ from tiket.adapters.dynamodb.convert import (
     history_item,
     ticket_from,
     ticket_values,
+)
+from tiket.adapters.dynamodb.figures import (
+    DynamoFigures,
+    add_to_transaction,
+    with_conflict_retries,
 )
 from tiket.adapters.dynamodb.messages import MessageItem, message_item, thread
 from tiket.adapters.dynamodb.models import (
@@ -34,6 +40,7 @@ from tiket.adapters.dynamodb.models import (
     wrap_error,
 )
 from tiket.adapters.dynamodb.outbox import mail_item
+from tiket.domain.aggregates import Key
 from tiket.domain.attachments import UPLOAD_CLAIM_KEEP
 from tiket.domain.model import HistoryEntry, Message, Once, Ticket
 from tiket.services.ports import TicketWrite
@@ -106,49 +113,55 @@ class DynamoTickets:
         return int(counter.value)
 
     def write(self, write: TicketWrite) -> None:
-        """One change, all or nothing (see ``tiket.services.ports.TicketWrite``)."""
-        ticket = write.ticket
-        values = ticket_values(ticket, write.next_check, self.zone)
+        """One change, all or nothing (see ``tiket.services.ports.TicketWrite``); sent again
+        while only conflicts with other transactions on the report figures cancel it."""
         try:
-            with TransactWrite(connection=self.table.connection) as tx:
-                if write.expected_revision is None:
-                    self._create(tx, write, values)
-                else:
-                    self._update(tx, write, values)
-                for once in write.once:
-                    expires = None if once.expires_at is None else ttl_of(once.expires_at)
-                    tx.save(
-                        OnceItem(
-                            f"T#{ticket.number}", once_key(once), at=write.history.at, ttl=expires
-                        ),
-                        condition=OnceItem.pk.does_not_exist(),
-                    )
-                claim_ttl = ttl_of(write.history.at + UPLOAD_CLAIM_KEEP)
-                for upload in write.uploads:
-                    tx.save(
-                        OnceItem(
-                            upload_claim_key(upload),
-                            "UPLOAD",
-                            number=ticket.number,
-                            at=write.history.at,
-                            ttl=claim_ttl,
-                        ),
-                        condition=OnceItem.pk.does_not_exist(),
-                    )
-                tx.save(
-                    history_item(ticket.number, write.history),
-                    condition=HistoryItem.pk.does_not_exist(),
-                )
-                for message in write.messages:
-                    tx.save(
-                        message_item(ticket.number, message, write.history.revision),
-                        condition=MessageItem.pk.does_not_exist(),
-                    )
-                first_attempt = write.mail_first_attempt or write.history.at
-                for mail in write.mails:
-                    tx.save(mail_item(mail, first_attempt), condition=MailItem.pk.does_not_exist())
+            with_conflict_retries(lambda: self._transaction(write))
         except TransactWriteError as error:
             raise wrap_error(error) from error
+
+    def _transaction(self, write: TicketWrite) -> None:
+        ticket = write.ticket
+        values = ticket_values(ticket, write.next_check, self.zone)
+        with TransactWrite(connection=self.table.connection) as tx:
+            if write.expected_revision is None:
+                self._create(tx, write, values)
+            else:
+                self._update(tx, write, values)
+            for once in write.once:
+                expires = None if once.expires_at is None else ttl_of(once.expires_at)
+                tx.save(
+                    OnceItem(
+                        f"T#{ticket.number}", once_key(once), at=write.history.at, ttl=expires
+                    ),
+                    condition=OnceItem.pk.does_not_exist(),
+                )
+            claim_ttl = ttl_of(write.history.at + UPLOAD_CLAIM_KEEP)
+            for upload in write.uploads:
+                tx.save(
+                    OnceItem(
+                        upload_claim_key(upload),
+                        "UPLOAD",
+                        number=ticket.number,
+                        at=write.history.at,
+                        ttl=claim_ttl,
+                    ),
+                    condition=OnceItem.pk.does_not_exist(),
+                )
+            tx.save(
+                history_item(ticket.number, write.history),
+                condition=HistoryItem.pk.does_not_exist(),
+            )
+            for message in write.messages:
+                tx.save(
+                    message_item(ticket.number, message, write.history.revision),
+                    condition=MessageItem.pk.does_not_exist(),
+                )
+            first_attempt = write.mail_first_attempt or write.history.at
+            for mail in write.mails:
+                tx.save(mail_item(mail, first_attempt), condition=MailItem.pk.does_not_exist())
+            if write.aggregates is not None:
+                add_to_transaction(tx, ticket.number, write.aggregates, write.history.at)
 
     @staticmethod
     def _create(tx: TransactWrite, write: TicketWrite, values: dict[str, Any]) -> None:
@@ -196,8 +209,10 @@ class DynamoTickets:
 
     def write_many(self, writes: Iterable[TicketWrite]) -> int:
         """Bulk load of new tickets (migration from the old form, benchmarks): batch writes
-        of each ticket with its history entry and tracking link, unconditioned, no emails."""
+        of each ticket with its history entry and tracking link, unconditioned, no emails;
+        then their report figures, added up per month into the months' totals."""
         count = 0
+        figures: dict[str, Counter[Key]] = {}
         with TicketItem.batch_write() as batch:
             for write in writes:
                 ticket = write.ticket
@@ -208,5 +223,10 @@ class DynamoTickets:
                 if ticket.track_token:
                     token = token_hash(ticket.track_token)
                     batch.save(OnceItem(f"TRACK#{token}", "TRACK", number=ticket.number))
+                if write.aggregates is not None:
+                    counted = figures.setdefault(write.aggregates.month, Counter())
+                    counted.update(write.aggregates.counts)
                 count += 1
+        for month, counts in figures.items():
+            DynamoFigures(self.table).add(month, counts)
         return count

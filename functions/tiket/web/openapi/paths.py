@@ -224,8 +224,8 @@ def paths(settings: Settings) -> dict[str, dict]:
         "/api/reports/summary": {
             "get": operation(
                 "reportSummary",
-                "The figures of a period (PRODUCT.md §6)",
-                {200: ok("The figures", {"type": "object"})},
+                "The figures of a period (PRODUCT.md §6, §13)",
+                {200: ok("The figures", ref("ReportSummary"))},
                 (400,),
                 signed_in=True,
                 parameters=period,
@@ -258,6 +258,29 @@ def paths(settings: Settings) -> dict[str, dict]:
                     path_param("format", {"type": "string", "enum": ["csv", "xlsx"]}, "Format"),
                     *period,
                 ],
+                tags=reports,
+            )
+        },
+        "/api/reports/exports": {
+            "post": operation(
+                "startExport",
+                "Start an export of the period's ticket list (CSV or XLSX), written in the "
+                "background (PRODUCT.md §13)",
+                {202: ok("The job, to follow", ref("ExportStarted"))},
+                (400, 409, 415),
+                body=json_body(ref("ExportRequest")),
+                signed_in=True,
+                tags=reports,
+            )
+        },
+        "/api/reports/exports/{job_id}": {
+            "get": operation(
+                "exportStatus",
+                "An export job's progress; once done, a link to the file valid 15 minutes",
+                {200: ok("The job", ref("ExportStatus"))},
+                (404,),
+                signed_in=True,
+                parameters=[path_param("job_id", STRING, "The id from starting the export")],
                 tags=reports,
             )
         },
