@@ -17,7 +17,7 @@ from typing import Any
 
 from tiket.domain.text import Msg, WorkingMinutes
 from tiket.domain.vocabulary import Action, Role, Status, Step
-from tiket.messages import assets, attachments, errors, mail, pages, reports
+from tiket.messages import assets, attachments, errors, mail, pages, reports, workflow
 from tiket.messages.formatting import (
     DEFAULT_LANGUAGE,
     MONTH_NAMES,
@@ -64,6 +64,7 @@ CATALOGUE = _merge(
     reports.ENTRIES,
     attachments.ENTRIES,
     assets.ENTRIES,
+    workflow.ENTRIES,
 )
 
 # Vocabulary codes inside a ``Msg`` are shown by their label.
