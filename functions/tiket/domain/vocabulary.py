@@ -79,6 +79,10 @@ class Action(StrEnum):
     DISPATCH = "dispatch"
     BREACH = "breach"
     REMIND = "remind"
+    # Staff workflow (PRODUCT.md §12).
+    RETURN = "return"  # facilities hands a referral back to the ICT member who referred it
+    REASSIGN = "reassign"  # a supervisor or admin moves held work to another member
+    ESCALATE = "escalate"  # a step still overdue climbs the escalation ladder (system)
 
 
 class Decision(StrEnum):

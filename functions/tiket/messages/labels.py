@@ -36,6 +36,9 @@ ACTIONS = {
     "remind": ("Pengingat survei", "Survey reminder"),
     "create": ("Permohonan diajukan", "Request filed"),
     "import": ("Dipindahkan dari formulir lama", "Imported from the former form"),
+    "return": ("Kembalikan ke Pengelola TIK", "Return to ICT staff"),
+    "reassign": ("Alihkan ke petugas lain", "Reassign"),
+    "escalate": ("Eskalasi", "Escalation"),
 }
 
 ROLES = {
