@@ -118,6 +118,14 @@ class ActionService:
             raise moved_on(ticket, claim.action)
         lifecycle.check(ticket, claim.action, staff.as_actor())
 
+    def subject(self, token: str) -> tuple[Ticket, Staff] | None:
+        """The ticket and recipient of a genuine link, even expired or used (for the pages
+        that lead on); None for a forged link or a recipient no longer active."""
+        try:
+            return self._subject(self._claim(token, allow_expired=True))
+        except Forbidden:
+            return None
+
     def inspect(self, token: str) -> ActionView:
         """What the link would do. Reads only: mail scanners open links."""
         claim = self._claim(token)

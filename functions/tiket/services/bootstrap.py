@@ -34,9 +34,11 @@ from tiket.services.ports import Clock, MailTransport, Stores
 from tiket.services.ports import Metrics as MetricsPort
 from tiket.services.ratelimit import RateLimiter
 from tiket.services.reports import ReportService
+from tiket.services.search import StaffSearch
 from tiket.services.sweep import SweepService
 from tiket.services.tracking import TrackingService
 from tiket.services.unit_of_work import TicketUnitOfWork
+from tiket.services.workflow import StaffWorkflow
 
 
 @dataclass
@@ -140,6 +142,10 @@ class Services:
             s.unit_name,
         )
         self.desk = StaffDesk(stores.tickets, stores.tickets, self.clock, self.calendar)
+        self.workflow = StaffWorkflow(
+            self.actions, stores.tickets, stores.staff, self.links, self.step_clock, self.desk
+        )
+        self.search = StaffSearch(stores.tickets, stores.tickets, self.clock, self.calendar)
 
     def now(self):
         return self.clock.now()

@@ -44,10 +44,12 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
     from tiket.web.openapi import bp as openapi_bp
     from tiket.web.reports import bp as reports_bp
     from tiket.web.staff import bp as staff_bp
+    from tiket.web.workflow import bp as workflow_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(workflow_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(actions_bp)
     if settings.dev_routes and not settings.production:

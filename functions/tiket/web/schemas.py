@@ -17,6 +17,7 @@ from tiket.domain.vocabulary import Action, Role, Status, Step
 from tiket.services.action_forms import ACTION_FORMS
 from tiket.services.forms import SurveyForm, TicketForm
 from tiket.services.intake import FiledView
+from tiket.services.search import SearchResult
 from tiket.services.views import (
     IsoTime,
     QueueRow,
@@ -24,6 +25,7 @@ from tiket.services.views import (
     StaffTicketFull,
     TrackingView,
 )
+from tiket.services.workflow import StaffActed, StaffTicketPage
 
 
 class ErrorBody(TypedDict):
@@ -145,6 +147,9 @@ RESPONSES: tuple[type, ...] = (
     StaffTicketFull,
     LoginRequest,
     SigninRequest,
+    StaffTicketPage,
+    StaffActed,
+    SearchResult,
 )
 REQUEST_MODELS = (TicketForm, SurveyForm)
 REF = "#/components/schemas/{model}"

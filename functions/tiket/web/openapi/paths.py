@@ -15,6 +15,7 @@ from tiket.web.openapi.helpers import (
     path_param,
     ref,
 )
+from tiket.web.openapi.workflow import workflow_paths
 
 
 def paths(settings: Settings) -> dict[str, dict]:
@@ -184,7 +185,7 @@ def paths(settings: Settings) -> dict[str, dict]:
             "get": operation(
                 "staffTicket",
                 "One ticket with its steps and history",
-                {200: ok("The ticket", ref("StaffTicketFull"))},
+                {200: ok("The ticket, and what the reader may do on it", ref("StaffTicketPage"))},
                 (404,),
                 signed_in=True,
                 parameters=[
@@ -247,4 +248,5 @@ def paths(settings: Settings) -> dict[str, dict]:
                 tags=reports,
             )
         },
+        **workflow_paths(),
     }
