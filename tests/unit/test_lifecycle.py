@@ -39,6 +39,7 @@ EDGES = {
     ("in_repair", "hold"): "on_hold",
     ("resolved", "survey"): "closed",
     ("resolved", "auto_close"): "closed",
+    ("referred", "return"): "acknowledged",
     **{(status, "cancel"): "cancelled" for status in lifecycle.TRANSITIONS[Action.CANCEL].sources},
 }
 FIELDS = {
@@ -52,6 +53,7 @@ FIELDS = {
     "cancel": {"reason": "c"},
     "survey": {"survey": Survey({f"u{i}": 4 for i in range(1, 10)}, "", NOW)},
     "auto_close": {"days": 5},
+    "return": {"reason": "bukan perbaikan"},
 }
 
 
