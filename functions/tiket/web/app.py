@@ -16,6 +16,7 @@ from tiket.adapters.observability import configure_logging
 from tiket.log import log_event
 from tiket.services.action_forms import ACTION_FORMS
 from tiket.services.bootstrap import Services, build_services
+from tiket.services.contact import contact_links
 from tiket.web import errors, security
 
 
@@ -73,6 +74,8 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
         links=services.links,
         fields_of=lambda action: ACTION_FORMS[action].field_names(),
         max_estimate=settings.standards.handle_cap,
+        workflow=services.workflow,
+        contact_links=contact_links,
     )
 
     # The first request hook: an answer given by a later one (a refused CORS preflight,
