@@ -30,13 +30,15 @@ def test_someone_else_took_it_names_who_and_when_and_leads_on(client, services, 
         assert response.status_code == 409
         page = html(response)
         assert "Tiket ini sudah diterima oleh Andi Pratama" in page
-        assert "Terima dan tindak lanjuti oleh Andi Pratama pada Senin, 30 November 2026" in page
-        assert "08.02 WIB" in page
+        assert (
+            "Perubahan terakhir: \u201cTerima dan tindak lanjuti\u201d oleh Andi Pratama "
+            "(Pengelola TIK) pada Senin, 30 November 2026 08.02 WIB." in page
+        )
         links = hrefs(page)
         assert f"{PUBLIC_URL}/staff/ticket.html#{number}" in links
-        # tik2 may still cancel it (any ICT member may): offered on the staff page.
-        assert f"{PUBLIC_URL}/staff/ticket.html?act=cancel#{number}" in links
-        assert f"{PUBLIC_URL}/staff/ticket.html?act=diagnose#{number}" not in links
+        # Nothing else for tik2 now (cancelling is never offered as the way on).
+        assert "Tidak ada tindakan lain untuk Anda" in page
+        assert not [link for link in links if "?act=" in link]
     assert services.tickets.get(number).assignee == TIK1
 
 

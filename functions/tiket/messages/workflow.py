@@ -122,8 +122,8 @@ _PAGES: dict[str, dict[str, str]] = {
     "estimate.days2": {"id": "2 hari kerja", "en": "2 working days"},
     # --- pages that lead on ----------------------------------------------------------
     "page.lead.last": {
-        "id": "{action} oleh {name} pada {at}.",
-        "en": "{action} by {name} on {at}.",
+        "id": "Perubahan terakhir: “{action}” oleh {name} ({role}) pada {at}.",
+        "en": "Last change: “{action}” by {name} ({role}) on {at}.",
     },
     "page.lead.staff_page": {
         "id": "Buka tiket di halaman petugas",

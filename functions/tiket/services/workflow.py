@@ -190,7 +190,12 @@ class StaffWorkflow:
         ticket, staff = subject
         history = self.tickets.history(ticket.number)
         last = next((e for e in reversed(history) if e.action not in SYSTEM_ACTIONS), None)
-        possible = lifecycle.allowed_actions(ticket, staff.as_actor())
+        # Cancelling is possible on any open ticket, but it is never the step one came for.
+        possible = tuple(
+            action
+            for action in lifecycle.allowed_actions(ticket, staff.as_actor())
+            if action != Action.CANCEL
+        )
         return Situation(ticket, staff, last, possible)
 
     def staff_page(self, number: str, action: Action | None = None) -> str:

@@ -244,6 +244,13 @@ def paths(settings: Settings) -> dict[str, dict]:
                 parameters=[
                     path_param("name", {"type": "string", "enum": list(REPORT_CHARTS)}, "Chart"),
                     *period,
+                    {
+                        "name": "size",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "enum": ["narrow"]},
+                        "description": "`narrow`: drawn 360 px wide for a phone (labels wrap)",
+                    },
                 ],
                 tags=reports,
             )
