@@ -144,9 +144,12 @@ export function renderActions(section, t, { onDone, onStale, onSignedOut, focus 
   list.replaceChildren();
   section.hidden = actions.length === 0;
   if (!actions.length) return;
-  const ordered = focus && actions.some((a) => a.action === focus)
-    ? [actions.find((a) => a.action === focus), ...actions.filter((a) => a.action !== focus)]
-    : actions;
+  const first = focus && actions.some((a) => a.action === focus) ? focus : '';
+  const ordered = [
+    ...actions.filter((a) => a.action === first),
+    ...actions.filter((a) => a.action !== first && a.action !== 'cancel'),
+    ...actions.filter((a) => a.action !== first && a.action === 'cancel'),
+  ];
 
   async function submit(form, action) {
     if (busy) return;
@@ -180,7 +183,8 @@ export function renderActions(section, t, { onDone, onStale, onSignedOut, focus 
 
   ordered.forEach((a, i) => {
     const form = buildForm(a, t, submit);
-    if (i === 0) {
+    // The first step is open; cancelling never is, unless asked for.
+    if (i === 0 && (a.action !== 'cancel' || focus === 'cancel')) {
       list.append(h('h3', '', a.label || a.action), form);
       return;
     }
