@@ -1,6 +1,6 @@
-// Estimate presets on the action pages and the staff ticket page: picking a preset writes its
-// working minutes into the number field; typing a number picks the preset with those minutes,
-// or "other". Without this script the form still works: a typed number wins, else the preset.
+// Estimate presets on the staff ticket page: picking a preset writes its working minutes into
+// the number field; typing a number picks the preset with those minutes, or "other". The
+// server-rendered action pages run no script: there a typed number wins, else the preset.
 (function () {
   function presets(form) { return Array.from(form.querySelectorAll('input[name="estimate_preset"]')); }
 
