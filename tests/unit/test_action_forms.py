@@ -48,4 +48,9 @@ def test_parse_fields_accepts_form_strings():
     fields = parse_fields(
         "diagnose", {"diagnosis": " ok ", "decision": "handle", "estimate_minutes": "15"}
     )
-    assert fields == {"diagnosis": "ok", "decision": "handle", "estimate_minutes": 15}
+    assert fields == {
+        "diagnosis": "ok",
+        "decision": "handle",
+        "estimate_preset": None,
+        "estimate_minutes": 15,
+    }

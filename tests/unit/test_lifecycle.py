@@ -39,6 +39,7 @@ EDGES = {
     ("in_repair", "hold"): "on_hold",
     ("resolved", "survey"): "closed",
     ("resolved", "auto_close"): "closed",
+    ("referred", "return"): "acknowledged",
     **{(status, "cancel"): "cancelled" for status in lifecycle.TRANSITIONS[Action.CANCEL].sources},
 }
 FIELDS = {
@@ -53,6 +54,7 @@ FIELDS = {
     "survey": {"survey": Survey({f"u{i}": 4 for i in range(1, 10)}, "", NOW)},
     "auto_close": {"days": 5},
     "reopen": {"reason": "masih rusak"},
+    "return": {"reason": "bukan perbaikan"},
 }
 
 

@@ -1,8 +1,10 @@
 """When the sweep must next look at a ticket, and what it must do then. Pure.
 
 A ticket is due for the sweep at the earliest of: an open, running step's due time whose
-breach is not yet recorded; for a resolved ticket, the survey reminder and then the
-auto-close. A held step is paused and never due. Closed and cancelled tickets are never due.
+breach is not yet recorded; for a breached step still running, the instant it reaches the
+next level of the escalation ladder (one more full standard, in working time, per level);
+for a resolved ticket, the survey reminder and then the auto-close. A held step is paused
+and never due. Closed and cancelled tickets are never due.
 """
 
 from __future__ import annotations
@@ -14,6 +16,10 @@ from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.model import Ticket
 from tiket.domain.standards import StepRecord
 from tiket.domain.vocabulary import FINAL_STATUSES, Status
+
+# The top of the escalation ladder: 1 the breach, 2 still overdue, 3 the admins too.
+LADDER_TOP = 3
+JUST_AFTER = timedelta(microseconds=1)  # the sweep flags a time passed with ``>``
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,43 @@ def unrecorded_breaches(ticket: Ticket, now: datetime) -> list[StepRecord]:
     ]
 
 
+def ladder_time(record: StepRecord, level: int, calendar: WorkingCalendar) -> datetime:
+    """When a step still open reaches ``level`` (2, 3): one more full standard of working
+    time per level past its due time (which a hold has already moved on)."""
+    return calendar.add_working_minutes(record.due_at, (level - 1) * record.standard_minutes)
+
+
+def _climbing(ticket: Ticket) -> list[tuple[StepRecord, int]]:
+    """Running steps whose breach is recorded and that may climb further, with their level."""
+    if ticket.status in FINAL_STATUSES:
+        return []
+    return [
+        (record, level)
+        for record in ticket.steps_with_dispatch()
+        if record.open
+        and record.paused_since is None
+        and 1 <= (level := ticket.escalation_level(record)) < LADDER_TOP
+    ]
+
+
+def due_escalations(
+    ticket: Ticket, now: datetime, calendar: WorkingCalendar
+) -> list[tuple[StepRecord, int]]:
+    """Breached steps still running that reached a higher level of the ladder by ``now``,
+    each with the highest level reached (a sweep that was down skips what it missed: each
+    level is sent at most once, never late in a burst)."""
+    due = []
+    for record, level in _climbing(ticket):
+        reached = [
+            higher
+            for higher in range(level + 1, LADDER_TOP + 1)
+            if now > ladder_time(record, higher, calendar)
+        ]
+        if reached:
+            due.append((record, max(reached)))
+    return due
+
+
 def next_check(
     ticket: Ticket,
     calendar: WorkingCalendar,
@@ -74,9 +117,12 @@ def next_check(
     done = ticket.breaches | (recorded or frozenset())
     candidates = [
         # A breach is flagged "just after" the due time: the sweep compares with ``>``.
-        record.due_at + timedelta(microseconds=1)
+        record.due_at + JUST_AFTER
         for record in ticket.steps_with_dispatch()
         if record.open and record.paused_since is None and record.step not in done
+    ]
+    candidates += [
+        ladder_time(record, level + 1, calendar) + JUST_AFTER for record, level in _climbing(ticket)
     ]
     times = survey_times(ticket, calendar, policy)
     if times is not None:

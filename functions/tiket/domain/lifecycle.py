@@ -8,6 +8,8 @@ new ─acknowledge→ acknowledged ─diagnose(handle)→ in_progress ──reso
                                └diagnose(refer)─→ referred ─accept(rt)→ in_repair ─resolve(rt)─┘
 in_progress / in_repair ─hold→ on_hold ─resume→ (back)        any open status ─cancel→ cancelled
 resolved ─reopen(requester, before the survey)→ the status it was resolved from
+referred ─return(rt)→ acknowledged (back to the referring ICT member)
+held work (acknowledged, in_progress, in_repair, on_hold) ─reassign→ (same status, new holder)
 ```
 """
 
@@ -18,13 +20,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from tiket.domain.errors import Conflict, Forbidden
+from tiket.domain.errors import Conflict, Forbidden, ValidationFailed
 from tiket.domain.model import (
     Actor,
     HistoryEntry,
     Notice,
     Outcome,
     Requester,
+    Staff,
     Ticket,
 )
 from tiket.domain.standards import StepClock
@@ -65,6 +68,11 @@ class Draft:
             self.ticket = self.ticket.with_step(self.clock.complete(record, self.now))
 
     def begin(self, step: Step, minutes: float | None = None) -> None:
+        """Start ``step``'s clock. A step begun again (a returned referral diagnosed anew) is
+        timed afresh: its new record may breach and escalate again; the earlier breach
+        stays in the history."""
+        if self.ticket.step(step) is not None:
+            self.ticket = replace(self.ticket, breaches=self.ticket.breaches - {step})
         self.ticket = self.ticket.with_step(self.clock.start(step, self.now, minutes))
 
     def notify(self, kind: str, to: str, *actions: Action, **extra: Any) -> None:
@@ -110,7 +118,7 @@ def _diagnose(d: Draft, fields: Fields) -> Status:
     d.set(path=Path.RT)
     d.begin(Step.RT_ACCEPT)
     d.notify("referred", "requester")
-    d.notify("referral", "pool:rt", Action.ACCEPT)
+    d.notify("referral", "pool:rt", Action.ACCEPT, Action.RETURN)
     return Status.REFERRED
 
 
@@ -193,8 +201,59 @@ def _auto_close(d: Draft, fields: Fields) -> Status:
     return Status.CLOSED
 
 
+def _return(d: Draft, fields: Fields) -> Status:
+    """Facilities hands the referral back (not theirs to repair): the ICT member who
+    referred it diagnoses again, on a fresh diagnosis clock."""
+    if not d.before.assignee:  # brought over from the old form without its ICT member
+        raise Conflict(Msg("return.no_referrer"), current_status=d.before.status)
+    d.note = fields["reason"]
+    d.set(path=None)
+    d.finish(Step.RT_ACCEPT)
+    d.begin(Step.DIAGNOSE)
+    d.notify("returned", "assignee", Action.DIAGNOSE, Action.CANCEL, by=d.actor.name, reason=d.note)
+    d.notify("returned_requester", "requester")
+    return Status.ACKNOWLEDGED
+
+
+# What a new holder may be offered in their email; each recipient gets those allowed now.
+HOLDER_ACTIONS = (Action.DIAGNOSE, Action.RESOLVE, Action.HOLD, Action.RESUME, Action.CANCEL)
+
+
+def _reassign(d: Draft, fields: Fields) -> Status:
+    """Held work moves to another active member of the holder's role; its clocks run on."""
+    before = d.before
+    to: Staff | None = fields.get("to")
+    if to is None:
+        raise ValidationFailed({"email": Msg("reassign.unknown")})
+    repair = (before.held_from if before.status == Status.ON_HOLD else before.status) == (
+        Status.IN_REPAIR
+    )
+    role = Role.RT if repair else Role.TIK
+    if not to.active:
+        raise Conflict(Msg("reassign.inactive", {"name": to.name}), current_status=before.status)
+    if to.role != role:
+        raise Conflict(
+            Msg("reassign.role", {"name": to.name, "role": role}), current_status=before.status
+        )
+    previous, previous_name = before.holder(), before.holder_name()
+    if to.email == previous:
+        raise Conflict(Msg("reassign.same", {"name": to.name}), current_status=before.status)
+    if repair:
+        d.set(repair_assignee=to.email, repair_assignee_name=to.name)
+    else:
+        d.set(assignee=to.email, assignee_name=to.name)
+    d.params = {"from_name": previous_name or "", "to_name": to.name}
+    by = d.actor.name
+    d.notify("reassigned", "holder", *HOLDER_ACTIONS, by=by, previous=previous_name or "-")
+    if previous:
+        d.notify("reassigned_away", f"staff:{previous}", by=by, to_name=to.name)
+    d.notify("reassigned_requester", "requester", handler=to.name)
+    return before.status
+
+
 HANDLING = frozenset({Status.IN_PROGRESS, Status.IN_REPAIR})
 TIK, RT = frozenset({Role.TIK}), frozenset({Role.RT})
+HELD = frozenset({Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.IN_REPAIR, Status.ON_HOLD})
 
 TRANSITIONS: dict[Action, Transition] = {
     Action.ACKNOWLEDGE: Transition(frozenset({Status.NEW}), TIK, _acknowledge),
@@ -209,6 +268,8 @@ TRANSITIONS: dict[Action, Transition] = {
         frozenset({Status.RESOLVED}), frozenset({Role.SYSTEM}), _auto_close
     ),
     Action.REOPEN: Transition(frozenset({Status.RESOLVED}), frozenset({Role.REQUESTER}), _reopen),
+    Action.RETURN: Transition(frozenset({Status.REFERRED}), RT, _return),
+    Action.REASSIGN: Transition(HELD, frozenset({Role.SUPERVISOR, Role.ADMIN}), _reassign),
 }
 
 # What staff do from their links and pages, in a stable order (for emails and pages).
@@ -225,6 +286,11 @@ def check(ticket: Ticket, action: Action, actor: Actor) -> None:
             raise Conflict(
                 Msg("action.taken_by", {"name": ticket.assignee_name, "status": ticket.status}),
                 current_status=ticket.status,
+            )
+        if action == Action.REASSIGN and ticket.open:
+            # Nobody holds it yet: everyone in the pool got it and may take it.
+            raise Conflict(
+                Msg("reassign.unheld", {"status": ticket.status}), current_status=ticket.status
             )
         raise Conflict(
             Msg("action.not_allowed", {"status": ticket.status}), current_status=ticket.status

@@ -67,7 +67,8 @@ class Survey:
 class Ticket:
     number: str
     status: Status
-    # The workflow version: moved by each status change; action links are bound to it.
+    # The workflow version: moved by each status change (and by a reassignment, which keeps
+    # the status but changes who may act); action links are bound to it.
     version: int
     created_at: datetime
     requester: Requester
@@ -145,6 +146,13 @@ class Ticket:
             return None
         return self.repair_assignee_name if holder == self.repair_assignee else self.assignee_name
 
+    def escalation_level(self, record: StepRecord) -> int:
+        """How far up the escalation ladder ``record`` is: 0 on time or unrecorded, 1 once
+        its breach is recorded, then the levels the sweep climbed since."""
+        if record.escalation:
+            return record.escalation
+        return 1 if record.step in self.breaches else 0
+
     def steps_with_dispatch(self) -> tuple[StepRecord, ...]:
         """Steps in SOP order, the ``notify`` step completed from ``notified_at``."""
         if self.notified_at is None:
@@ -185,7 +193,8 @@ class HistoryEntry:
 class Notice:
     """An email the domain wants sent; the service picks addresses, links and words.
 
-    ``to`` is "requester", "actor", "assignee", "pool:<role>" or "role:<role>";
+    ``to`` is "requester", "actor", "holder", "assignee", "pool:<role>", "role:<role>" or
+    "staff:<email>" (one staff member by address, e.g. the holder a reassignment replaced);
     ``actions`` are the action links the recipient gets (for the ticket's new version).
     """
 

@@ -51,6 +51,9 @@ class StepRecord:
     done_at: datetime | None = None
     paused_minutes: float = 0.0
     paused_since: datetime | None = None
+    # The highest escalation-ladder level reached past the breach (2, 3…; 0: none yet).
+    # Kept on the record so that a step begun again climbs afresh.
+    escalation: int = 0
 
     @property
     def open(self) -> bool:

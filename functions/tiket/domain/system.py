@@ -1,13 +1,20 @@
 """Changes the system makes to a ticket without changing its status: the dispatch of the
 new-request email (SOP step 3/4 is measured on it), a breach of a time standard with its
-escalation emails, and the survey reminder. Each is one history entry, like every change."""
+escalation emails, the escalation ladder of a step that stays overdue, and the survey
+reminder. Each is one history entry, like every change.
+
+The escalation ladder (PRODUCT.md §12): level 1 is the breach (whoever must act, and every
+supervisor); a step still overdue one more full standard later reaches level 2 (the same
+people again: it is still not done); one more standard later, level 3 adds every admin.
+Each level is sent once per step (a ``Once`` per step start and level)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from tiket.domain.deadlines import LADDER_TOP
 from tiket.domain.lifecycle import STAFF_ACTIONS
 from tiket.domain.model import Actor, HistoryEntry, Notice, Once, Outcome, Ticket
 from tiket.domain.standards import StepRecord
@@ -45,12 +52,50 @@ def record_breach(ticket: Ticket, record: StepRecord, now: datetime) -> Outcome:
         for target, actions in escalation_targets(ticket, record.step)
     )
     history = _same_status(ticket, Action.BREACH, now, step=record.step, minutes=minutes)
-    return Outcome(after, history, notices, once=(Once("breach", record.step),))
+    return Outcome(after, history, notices, once=(breach_once(record),))
 
 
-def escalation_targets(ticket: Ticket, step: Step) -> list[tuple[str, tuple[Action, ...]]]:
+def _record_key(record: StepRecord) -> str:
+    # A step begun again (a returned referral) is another record: it breaches afresh.
+    return f"{record.step}@{record.started_at.astimezone(UTC):%Y%m%dT%H%M%S%f}"
+
+
+def breach_once(record: StepRecord) -> Once:
+    return Once("breach", _record_key(record))
+
+
+def escalation_once(record: StepRecord, level: int) -> Once:
+    return Once("escalation", f"{_record_key(record)}#{level}")
+
+
+def escalate(ticket: Ticket, record: StepRecord, level: int, now: datetime) -> Outcome:
+    """A breached step still overdue reached ``level`` of the ladder: its people hear again."""
+    after = ticket.with_step(replace(record, escalation=level))
+    minutes = WorkingMinutes(record.standard_minutes)
+    extra: dict[str, Any] = {
+        "step": record.step,
+        "deadline": record.due_at,
+        "minutes": minutes,
+        "late": WorkingMinutes((level - 1) * record.standard_minutes),
+        "level": level,
+        "top": LADDER_TOP,
+    }
+    if level >= LADDER_TOP:
+        extra["notes"] = ("mail.escalation.admin",)
+    notices = tuple(
+        Notice("escalation", target, actions, extra)
+        for target, actions in escalation_targets(ticket, record.step, level)
+    )
+    history = _same_status(ticket, Action.ESCALATE, now, step=record.step, level=level)
+    return Outcome(after, history, notices, once=(escalation_once(record, level),))
+
+
+def escalation_targets(
+    ticket: Ticket, step: Step, level: int = 1
+) -> list[tuple[str, tuple[Action, ...]]]:
     """Who hears of a breach: whoever must act now (the holder, or the pool nobody in
-    which has taken the ticket yet), with the links they may use, and every supervisor."""
+    which has taken the ticket yet), with the links they may use, and every supervisor;
+    at the top of the ladder every admin too."""
     first: tuple[str, tuple[Action, ...]]
     if step in (Step.NOTIFY, Step.ACKNOWLEDGE) or ticket.status == Status.NEW:
         first = ("pool:tik", (Action.ACKNOWLEDGE,))
@@ -58,7 +103,10 @@ def escalation_targets(ticket: Ticket, step: Step) -> list[tuple[str, tuple[Acti
         first = ("pool:rt", (Action.ACCEPT,))
     else:
         first = ("holder", STAFF_ACTIONS)
-    return [first, ("role:supervisor", ())]
+    targets = [first, ("role:supervisor", ())]
+    if level >= LADDER_TOP:
+        targets.append(("role:admin", ()))
+    return targets
 
 
 def holder_actor(ticket: Ticket) -> Actor | None:

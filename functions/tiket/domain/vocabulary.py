@@ -84,6 +84,10 @@ class Action(StrEnum):
     MESSAGE = "message"
     REOPEN = "reopen"
     REPLY = "reply"  # the staff email link that posts a message (its history entry: MESSAGE)
+    # Staff workflow (PRODUCT.md §12).
+    RETURN = "return"  # facilities hands a referral back to the ICT member who referred it
+    REASSIGN = "reassign"  # a supervisor or admin moves held work to another member
+    ESCALATE = "escalate"  # a step still overdue climbs the escalation ladder (system)
 
 
 class Channel(StrEnum):

@@ -26,6 +26,7 @@ from tiket.messages import (
     pages,
     report_figures,
     reports,
+    workflow,
 )
 from tiket.messages.formatting import (
     DEFAULT_LANGUAGE,
@@ -75,6 +76,7 @@ CATALOGUE = _merge(
     assets.ENTRIES,
     conversation.ENTRIES,
     report_figures.ENTRIES,
+    workflow.ENTRIES,
 )
 
 # Vocabulary codes inside a ``Msg`` are shown by their label.

@@ -40,6 +40,9 @@ ACTIONS = {
     "message": ("Pesan", "Message"),
     "reopen": ("Dibuka kembali", "Reopened"),
     "reply": ("Balas", "Reply"),
+    "return": ("Kembalikan ke Pengelola TIK", "Return to ICT staff"),
+    "reassign": ("Alihkan ke petugas lain", "Reassign"),
+    "escalate": ("Eskalasi", "Escalation"),
 }
 
 ROLES = {

@@ -45,6 +45,17 @@ class ActionForm(BaseModel):
         return tuple(cls.model_fields)
 
 
+def _estimate_or_preset(value: Any, info: ValidationInfo) -> int:
+    """The typed minutes, or the picked preset's when none are typed (a typed number is the
+    more deliberate answer)."""
+    if value is None or value == "":
+        preset = info.data.get("estimate_preset")
+        if preset is None:
+            raise PydanticCustomError("required", "required")
+        value = (info.context or {})["presets"][preset]
+    return _estimate(value, info)
+
+
 def _estimate(value: Any, info: ValidationInfo) -> int:
     """Working minutes, 1 to the configured cap; a form posts it as text."""
     cap = (info.context or {}).get("handle_cap", 1020)
@@ -59,7 +70,24 @@ class NoFields(ActionForm):
     """Acknowledge and resume ask for nothing."""
 
 
-class DiagnoseForm(ActionForm):
+class EstimateForm(ActionForm):
+    """An estimate is typed in working minutes or picked from the presets
+    (``tiket.domain.estimates``, given in the validation context as ``presets``)."""
+
+    estimate_preset: str | None = None
+
+    @field_validator("estimate_preset", mode="before")
+    @classmethod
+    def _known_preset(cls, value: Any, info: ValidationInfo) -> str | None:
+        if value in (None, "", "custom"):  # "custom": the page's "other" choice
+            return None
+        presets = (info.context or {}).get("presets", {})
+        if value not in presets:
+            raise PydanticCustomError("choice", "one of", {"choices": ", ".join(presets)})
+        return str(value)
+
+
+class DiagnoseForm(EstimateForm):
     diagnosis: Annotated[str, _text("diagnosis")]
     decision: str
     # Asked only when handled directly; checked against the decision above it.
@@ -77,20 +105,16 @@ class DiagnoseForm(ActionForm):
     def _estimate_when_handled(cls, value: Any, info: ValidationInfo) -> int | None:
         if info.data.get("decision") != Decision.HANDLE:
             return None
-        if value is None or value == "":
-            raise PydanticCustomError("required", "required")
-        return _estimate(value, info)
+        return _estimate_or_preset(value, info)
 
 
-class AcceptForm(ActionForm):
-    estimate_minutes: int
+class AcceptForm(EstimateForm):
+    estimate_minutes: int | None = Field(default=None, validate_default=True)
 
     @field_validator("estimate_minutes", mode="before")
     @classmethod
     def _in_range(cls, value: Any, info: ValidationInfo) -> int:
-        if value is None or value == "":
-            raise PydanticCustomError("required", "required")
-        return _estimate(value, info)
+        return _estimate_or_preset(value, info)
 
 
 class ResolveForm(ActionForm):
@@ -107,6 +131,12 @@ class ReplyForm(ActionForm):
     text: Annotated[str, _text("text")]
 
 
+class ReassignForm(ActionForm):
+    """The new holder by address; the service looks them up, the domain judges them."""
+
+    email: Annotated[str, Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")]
+
+
 ACTION_FORMS: dict[Action, type[ActionForm]] = {
     Action.ACKNOWLEDGE: NoFields,
     Action.DIAGNOSE: DiagnoseForm,
@@ -116,4 +146,6 @@ ACTION_FORMS: dict[Action, type[ActionForm]] = {
     Action.RESUME: NoFields,
     Action.CANCEL: ReasonForm,
     Action.REPLY: ReplyForm,
+    Action.RETURN: ReasonForm,
+    Action.REASSIGN: ReassignForm,
 }

@@ -15,6 +15,7 @@ from typing import Any
 from tiket.domain import lifecycle
 from tiket.domain.conversation import ensure_open
 from tiket.domain.errors import Conflict, Expired, Forbidden, WriteConflict
+from tiket.domain.estimates import estimate_presets
 from tiket.domain.model import Notice, Once, Staff, Ticket
 from tiket.domain.standards import StepClock
 from tiket.domain.text import Msg
@@ -118,6 +119,14 @@ class ActionService:
             raise moved_on(ticket, claim.action)
         lifecycle.check(ticket, claim.action, staff.as_actor())
 
+    def subject(self, token: str) -> tuple[Ticket, Staff] | None:
+        """The ticket and recipient of a genuine link, even expired or used (for the pages
+        that lead on); None for a forged link or a recipient no longer active."""
+        try:
+            return self._subject(self._claim(token, allow_expired=True))
+        except Forbidden:
+            return None
+
     def inspect(self, token: str) -> ActionView:
         """What the link would do. Reads only: mail scanners open links."""
         claim = self._claim(token)
@@ -145,10 +154,15 @@ class ActionService:
     ) -> ActionDone:
         """``action`` by ``staff`` on ``ticket`` as read; 409 if it moved on since."""
         model = ACTION_FORMS[action]
-        fields = parse(model, form, handle_cap=self.step_clock.standards.handle_cap)
+        cap = self.step_clock.standards.handle_cap
+        presets = estimate_presets(self.step_clock.calendar.office_hours, cap)
+        fields = parse(model, form, handle_cap=cap, presets=presets)
+        values = fields.model_dump()
+        if "email" in values:  # a reassignment names the new holder: the domain judges them
+            values["to"] = self.staff.get(values["email"].strip().lower())
         now = self.clock.now()
         actor = staff.as_actor()
-        outcome = lifecycle.apply(ticket, action, actor, fields.model_dump(), now, self.step_clock)
+        outcome = lifecycle.apply(ticket, action, actor, values, now, self.step_clock)
         try:
             committed = self.uow.commit(ticket, outcome, actor=actor, once=once)
         except WriteConflict:

@@ -43,9 +43,11 @@ from tiket.services.ports import Metrics as MetricsPort
 from tiket.services.ratelimit import RateLimiter
 from tiket.services.reports import ReportService
 from tiket.services.requester import RequesterService
+from tiket.services.search import StaffSearch
 from tiket.services.sweep import SweepService
 from tiket.services.tracking import TrackingService
 from tiket.services.unit_of_work import TicketUnitOfWork
+from tiket.services.workflow import StaffWorkflow
 
 
 @dataclass
@@ -198,6 +200,10 @@ class Services:
             self.calendar,
         )
         self.exports.starter = starter_for(self.exports.run, s.region)
+        self.workflow = StaffWorkflow(
+            self.actions, stores.tickets, stores.staff, self.links, self.step_clock, self.desk
+        )
+        self.search = StaffSearch(stores.tickets, stores.tickets, self.clock, self.calendar)
 
     def now(self):
         return self.clock.now()

@@ -81,6 +81,9 @@ class StaffDesk:
                     (x for x in steps if current and x["step"] == current.step), None
                 ),
                 "late_steps": [step["step"] for step in steps if step["breached"]],
+                "escalation_level": max(
+                    (s["escalation_level"] for s in steps if s["done_at"] is None), default=0
+                ),
             }
             rows.append((current.due_at if current else ticket.created_at, row))
         rows.sort(key=lambda pair: pair[0])

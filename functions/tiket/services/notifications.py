@@ -32,6 +32,8 @@ REQUESTER_KINDS = frozenset(
         "estimate",
         "staff_message",
         "track_link",
+        "returned_requester",
+        "reassigned_requester",
     }
 )
 # Kinds whose tracking link is the survey, shown as a button.
@@ -97,6 +99,9 @@ class Notifier:
             if not ticket.assignee:
                 return []
             return [Staff(ticket.assignee, ticket.assignee_name or ticket.assignee, Role.TIK)]
+        if target.startswith("staff:"):
+            member = self.staff.get(target.split(":", 1)[1])
+            return [member] if member is not None and member.active else []
         if target.startswith(("pool:", "role:")):
             role = target.split(":", 1)[1]
             if role not in roles:
@@ -204,8 +209,9 @@ class Notifier:
                 "referral": "mail.detail.diagnosis",
             }.get(kind, "mail.detail.reason")
             paragraphs.append(f"{t(key)}: {reason}")
-        if kind == "breach" and not ticket.assignee:
+        if kind in ("breach", "escalation") and not ticket.assignee:
             paragraphs.append(t("mail.breach.pool"))
+        paragraphs += [t(key) for key in notice.extra.get("notes", ())]
         if kind == "next_steps" and not has_links:
             paragraphs.append(t("mail.next_steps.none"))
         return paragraphs

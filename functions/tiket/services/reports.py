@@ -171,13 +171,14 @@ class ReportService:
             return Download(filename, exports.CSV_MIMETYPE, exports.csv_bytes(rows))
         return Download(filename, exports.XLSX_MIMETYPE, exports.xlsx_bytes(title, rows))
 
-    def chart(self, name: str, period: Period, lang: str = "id") -> Download:
-        """An SVG chart (shown inline, so the file name only names it)."""
+    def chart(self, name: str, period: Period, lang: str = "id", narrow: bool = False) -> Download:
+        """An SVG chart (shown inline, so the file name only names it); ``narrow``: drawn
+        for a phone's width."""
         from tiket.services import charts  # pygal loads only for charts (see _exports)
 
         if name not in charts.CHARTS:
             raise NotFound(Msg("error.not_found"))
-        svg = charts.chart_svg(name, self.figures(period), lang)
+        svg = charts.chart_svg(name, self.figures(period), lang, narrow)
         return Download(f"tiket-{name}-{period.key}.svg", charts.SVG_MIMETYPE, svg.encode())
 
 

@@ -1,5 +1,5 @@
-"""The scheduled sweep (every minute): breaches of the time standards, survey reminders and
-auto-close, and emails left pending.
+"""The scheduled sweep (every minute): breaches of the time standards and the escalation
+ladder of steps that stay overdue, survey reminders and auto-close, and emails left pending.
 
 It reads only what is due, through the ``due`` index (never a Scan), re-reads each ticket
 consistently, and changes it through the unit of work: a breach is one transaction holding
@@ -18,11 +18,16 @@ from typing import Any
 
 from tiket.domain import lifecycle
 from tiket.domain.calendar import WorkingCalendar
-from tiket.domain.deadlines import SurveyPolicy, survey_times, unrecorded_breaches
+from tiket.domain.deadlines import (
+    SurveyPolicy,
+    due_escalations,
+    survey_times,
+    unrecorded_breaches,
+)
 from tiket.domain.errors import WriteConflict
 from tiket.domain.model import Actor, Ticket
 from tiket.domain.standards import StepClock
-from tiket.domain.system import record_breach, remind_survey
+from tiket.domain.system import escalate, record_breach, remind_survey
 from tiket.domain.vocabulary import Action
 from tiket.log import log_event
 from tiket.services.mailer import DeliveryReport, Mailer
@@ -35,6 +40,7 @@ class SweepReport:
     at: datetime
     due_tickets: int = 0
     breaches: int = 0
+    escalations: int = 0
     reminders: int = 0
     closed: int = 0
     conflicts: int = 0
@@ -47,6 +53,7 @@ class SweepReport:
             "at": self.at.isoformat(),
             "due_tickets": self.due_tickets,
             "breaches": self.breaches,
+            "escalations": self.escalations,
             "reminders": self.reminders,
             "closed": self.closed,
             "conflicts": self.conflicts,
@@ -113,6 +120,19 @@ class SweepService:
                 ticket=number,
                 action="breach",
                 step=record.step,
+            )
+        for record, level in due_escalations(ticket, now, self.calendar):
+            outcome = escalate(ticket, record, level, now)
+            ticket = self.uow.commit(ticket, outcome, roles=roles).ticket
+            report.escalations += 1
+            self.metrics.count("Escalations", step=record.step, level=level)
+            log_event(
+                "escalated",
+                logging.WARNING,
+                ticket=number,
+                action="escalate",
+                step=record.step,
+                ladder_level=level,
             )
         times = survey_times(ticket, self.calendar, self.survey_policy)
         if times is None:

@@ -19,6 +19,7 @@ from typing_extensions import TypedDict
 
 from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.model import HistoryEntry, Message, Ticket
+from tiket.domain.system import holder_actor
 from tiket.domain.text import Msg
 from tiket.domain.vocabulary import Action, Channel, Path, Role, Status, Step
 from tiket.messages import ACTIONS, CATALOGUE, CATEGORIES, ROLES, STATUS, STEPS, label, render
@@ -38,6 +39,7 @@ class StepView(TypedDict):
     paused_minutes: float
     elapsed_minutes: float
     breached: bool
+    escalation_level: int  # 0 on time, 1 breach recorded, 2–3 the escalation ladder
 
 
 HistoryView = TypedDict(
@@ -97,10 +99,17 @@ class SurveyAnswersView(TypedDict):
 
 
 class StaffDetail(TypedDict):
+    """In staff views ``assignee`` / ``assignee_name`` name the holder, who may act now
+    (PRODUCT.md §12): the ICT member, or on the facilities path the repairer; nobody once
+    resolved or while in a pool. The ICT member of record is ``tik_assignee``."""
+
     requester_email: str
     requester_phone: str | None
     requester_nip: str | None
     assignee: str | None
+    assignee_role: Role | None
+    tik_assignee: str | None
+    tik_assignee_name: str | None
     repair_assignee: str | None
     breaches: list[Step]
     survey: SurveyAnswersView | None
@@ -163,6 +172,7 @@ class QueueRow(TicketSummary):
     late: bool
     current_step: StepView | None
     late_steps: list[Step]
+    escalation_level: int  # the highest escalation level of a step still running
 
 
 def iso(instant: datetime | None, zone: tzinfo) -> str | None:
@@ -186,6 +196,7 @@ def steps_json(
             "paused_minutes": round(record.paused_minutes, 1),
             "elapsed_minutes": round(record.elapsed_minutes(calendar, now), 1),
             "breached": record.step in late,
+            "escalation_level": ticket.escalation_level(record),
         }
         for record in ticket.steps_with_dispatch()
     ]
@@ -297,7 +308,10 @@ def staff_detail(ticket: Ticket, zone: tzinfo) -> StaffDetail:
         "requester_email": r.email,
         "requester_phone": r.phone,
         "requester_nip": r.nip,
-        "assignee": ticket.assignee,
+        "assignee": ticket.holder(),
+        "assignee_role": holder.role if (holder := holder_actor(ticket)) else None,
+        "tik_assignee": ticket.assignee,
+        "tik_assignee_name": ticket.assignee_name,
         "repair_assignee": ticket.repair_assignee,
         "breaches": sorted(ticket.breaches),
         "survey": None
@@ -313,9 +327,11 @@ def staff_detail(ticket: Ticket, zone: tzinfo) -> StaffDetail:
 def staff_ticket(
     ticket: Ticket, zone: tzinfo, lang: str, attachments: list[AttachmentView]
 ) -> StaffTicket:
-    return {
+    view: StaffTicket = {
         **ticket_summary(ticket, zone, lang),
         **ticket_detail(ticket, zone),
         **staff_detail(ticket, zone),
         "attachments": attachments,
     }
+    view["assignee_name"] = ticket.holder_name()
+    return view

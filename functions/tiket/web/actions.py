@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, render_template, request
 
-from tiket.domain.errors import ValidationFailed
+from tiket.domain.errors import Conflict, ValidationFailed
 from tiket.messages import ACTIONS, STATUS, label, render
 from tiket.services.actions import ActionView
 from tiket.services.attachments import AttachmentView
@@ -37,7 +37,10 @@ def show(token: str):
     reply = services().conversation.reply_link(token)
     if reply is not None:
         return conversation.reply_page(reply, token)
-    view = services().actions.inspect(token)
+    try:
+        view = services().actions.inspect(token)
+    except Conflict as error:
+        return _lead_on(token, error)
     g.ticket, g.action = view.ticket.number, view.claim.action
     language = lang()
     thread = services().conversation.thread(view.ticket.number)
@@ -70,9 +73,11 @@ def perform(token: str):
     reply = s.conversation.reply_link(token)
     if reply is not None:
         return conversation.reply_post(reply, token, form)
-    view = s.actions.inspect(token)
     try:
+        view = s.actions.inspect(token)
         done = s.actions.apply(view, form)
+    except Conflict as error:
+        return _lead_on(token, error)
     except ValidationFailed as error:
         if wants_json():
             raise
@@ -115,6 +120,22 @@ def resend(token: str):
         resent: Resent = {"ok": True, "sent_to": sent_to}
         return json_response(resent, 202)
     return _page("action_resent.html", 202, sent_to=sent_to)
+
+
+def _lead_on(token: str, error: Conflict):
+    """A link that came too late (used, taken by someone else, the ticket moved on): the
+    page says who did what when, and leads to the staff ticket page and what the link's
+    recipient may do there now. JSON clients get the plain 409."""
+    situation = services().workflow.situation(token) if not wants_json() else None
+    if situation is None:
+        raise error
+    g.ticket = situation.ticket.number
+    return _page(
+        "action_conflict.html",
+        409,
+        situation=situation,
+        message=render(error.msg, lang(), services().calendar.zone),
+    )
 
 
 def _page(template: str, status: int = 200, **context):

@@ -16,6 +16,7 @@ from tiket.adapters.observability import configure_logging
 from tiket.log import log_event
 from tiket.services.action_forms import ACTION_FORMS
 from tiket.services.bootstrap import Services, build_services
+from tiket.services.contact import contact_links
 from tiket.web import errors, security
 from tiket.web.http import refuse_unknown_language
 
@@ -50,11 +51,13 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
     from tiket.web.openapi import bp as openapi_bp
     from tiket.web.reports import bp as reports_bp
     from tiket.web.staff import bp as staff_bp
+    from tiket.web.workflow import bp as workflow_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(files_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(workflow_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(actions_bp)
     app.register_blueprint(conversation_bp)
@@ -81,6 +84,8 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
         fields_of=lambda action: ACTION_FORMS[action].field_names(),
         max_estimate=settings.standards.handle_cap,
         standard_minutes=settings.standards.minutes,
+        workflow=services.workflow,
+        contact_links=contact_links,
     )
 
     # The first request hook: an answer given by a later one (a refused CORS preflight,

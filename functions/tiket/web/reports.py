@@ -40,7 +40,8 @@ def download(name: str, fmt: str):
 @bp.get("/charts/<name>.svg")
 @signed_in(*REPORT_ROLES)
 def chart(name: str):
-    file = services().reports.chart(name, _period(), lang())
+    narrow = request.args.get("size") == "narrow"
+    file = services().reports.chart(name, _period(), lang(), narrow)
     response = _file_response(file.body, file.mimetype)
     response.headers["Content-Security-Policy"] = SVG_CSP
     return response

@@ -21,6 +21,7 @@ from tiket.services.export_jobs import ExportRequest, ExportStarted, ExportStatu
 from tiket.services.forms import LoginForm, SigninForm, SurveyForm, TicketForm
 from tiket.services.intake import FiledView
 from tiket.services.report_views import ReportSummary
+from tiket.services.search import SearchResult
 from tiket.services.views import (
     IsoTime,
     MessageView,
@@ -29,6 +30,7 @@ from tiket.services.views import (
     StaffTicketFull,
     TrackingView,
 )
+from tiket.services.workflow import StaffActed, StaffTicketPage
 
 
 class ErrorBody(TypedDict):
@@ -155,6 +157,9 @@ RESPONSES: tuple[type, ...] = (
     ReportSummary,
     ExportStarted,
     ExportStatus,
+    StaffTicketPage,
+    StaffActed,
+    SearchResult,
 )
 REQUEST_MODELS = (
     TicketForm,

@@ -129,7 +129,7 @@ def _flag(name: str) -> bool:
 @bp.get("/staff/tickets/<number>")
 @signed_in(*STAFF_ROLES)
 def ticket(number: str):
-    desk = services().desk
-    found = desk.ticket(number)
+    s = services()
+    found = s.desk.ticket(number)
     g.ticket = found.number
-    return json_response(desk.detail(found, lang()), 200)
+    return json_response(s.workflow.page(found, g.staff, lang()), 200)

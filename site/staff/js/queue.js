@@ -4,7 +4,6 @@ import { fetchJSON, loadOptions, showUnitName, msg, h, timeEl, formatDateTime, r
 import { whoami, showStaff, rememberQueue } from './staff.js';
 
 const $ = (id) => document.getElementById(id);
-const NUMBER = /^TIK-\d{4}-\d{6}$/;
 const REFRESH_MS = 120000;
 
 let me = null;
@@ -72,9 +71,7 @@ function stepLabel(code) {
 
 function holderName(t) {
   if (!t.holder) return null;
-  // The holder is the repair assignee on the facilities path, the ICT assignee otherwise.
-  const name = t.path === 'rt' ? t.repair_assignee_name : t.assignee_name;
-  return name || t.holder;
+  return t.holder_name || t.holder;
 }
 
 function meta(label, content) {
@@ -100,6 +97,10 @@ function renderItem(t) {
   const code = String(t.status || '').replace(/[^a-z_]/g, '');
   head.append(h('span', `badge badge-status${code ? ` status-${code}` : ''}`, t.status_label || t.status || ''));
   if (t.late) head.append(h('span', 'badge badge-late', msg('late')));
+  if (t.escalation_level >= 2) {
+    li.dataset.level = String(t.escalation_level);
+    head.append(h('span', 'badge badge-level', msg('level', { n: t.escalation_level })));
+  }
   li.append(head);
   li.append(h('p', 'q-subject', t.subject || ''));
 
@@ -240,18 +241,6 @@ $('queue-filters').addEventListener('change', () => { writeFilters(); loadQueue(
 $('queue-filters').addEventListener('submit', (ev) => { ev.preventDefault(); writeFilters(); loadQueue(); });
 $('queue-refresh').addEventListener('click', () => loadQueue());
 $('login-form').addEventListener('submit', requestLink);
-$('open-form').addEventListener('submit', (ev) => {
-  ev.preventDefault();
-  const input = $('open-number');
-  const value = input.value.trim().toUpperCase();
-  if (!NUMBER.test(value)) {
-    $('open-number-error').textContent = msg('number.invalid');
-    input.setAttribute('aria-invalid', 'true');
-    input.focus();
-    return;
-  }
-  location.href = `ticket.html#${value}`;
-});
 window.addEventListener('popstate', () => { readFilters(); if (me) loadQueue(); });
 setInterval(() => {
   if (me && !$('queue-section').hidden && document.visibilityState === 'visible') loadQueue({ quiet: true });

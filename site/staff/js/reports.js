@@ -266,7 +266,13 @@ function list(items) {
   return items.length ? items.join('; ') : msg('alt.noitems');
 }
 
+// A phone gets the charts drawn for its width (labels stay readable); the link opens the wide one.
+const NARROW = window.matchMedia('(max-width: 39.99rem)');
+let shownCharts = null;
+NARROW.addEventListener('change', () => { if (shownCharts) renderCharts(...shownCharts); });
+
 function renderCharts(r, qs) {
+  shownCharts = [r, qs];
   const period = r.period && r.period.label ? r.period.label : '';
   const cats = (r.volume && Array.isArray(r.volume.by_category) ? r.volume.by_category : [])
     .filter((x) => x.count > 0).map((x) => `${x.label} ${num(x.count)}`);
@@ -284,7 +290,8 @@ function renderCharts(r, qs) {
     const img = $(`chart-${name}`);
     img.alt = alts[name];
     const src = apiUrl(`/api/reports/charts/${name}.svg?${qs}`);
-    if (img.getAttribute('src') !== src) img.src = src;
+    const shown = NARROW.matches ? `${src}&size=narrow` : src;
+    if (img.getAttribute('src') !== shown) img.src = shown;
     $(`chart-${name}-link`).href = src;
   });
 }

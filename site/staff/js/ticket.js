@@ -1,17 +1,21 @@
 // TIKet staff ticket detail (staff/ticket.html#<number>): everything the staff API knows about
-// one ticket, and its conversation (a message to the requester is sent from here). Staff
-// act on the ticket through the links in their emails.
+// one ticket, its conversation (a message to the requester is sent from here) and the
+// signed-in member's actions on it (act.js). `?act=<action>` (from an action page that came
+// too late) opens that action's form first.
 import { fetchJSON, loadOptions, showUnitName, msg, h, timeEl, formatDateTime, ready, onLanguageChange } from '../../js/common.js';
 import { whoami, showStaff, toSignIn, duration } from './staff.js';
 import { hasMsg, stepLabel, dateCell, renderSteps as stepRows } from '../../js/steps.js';
 import { renderThread, messageForm } from '../../js/conversation.js';
 import { renderFiles } from '../../js/files.js';
+import { renderActions } from './act.js';
 
 const $ = (id) => document.getElementById(id);
 let options = null;
 let loading = false;
 let me = null;
 let current = null; // the ticket as last loaded
+// The action to open first: asked for once, by the address.
+let focusAction = new URLSearchParams(location.search).get('act') || '';
 
 function readNumber() {
   let n = location.hash.replace(/^#/, '');
@@ -44,6 +48,28 @@ function link(href, label) {
   const a = h('a', '', label);
   a.href = href;
   return a;
+}
+
+function contactLinks(t) {
+  const c = t.contact && typeof t.contact === 'object' ? t.contact : {};
+  const email = text(t.requester_email);
+  const phone = text(t.requester_phone);
+  // Built by the server, every part encoded (an address cannot add a Cc).
+  const mail = email ? (typeof c.mailto === 'string' ? link(c.mailto, email) : h('span', '', email)) : null;
+  let tel = null;
+  if (phone) {
+    tel = h('span', 'contact-links');
+    tel.append(typeof c.tel === 'string' ? link(c.tel, phone) : h('span', '', phone));
+    if (typeof c.whatsapp === 'string') {
+      const wa = link(c.whatsapp, msg('lbl.whatsapp'));
+      wa.className = 'badge badge-ok';
+      wa.target = '_blank';
+      wa.rel = 'noopener noreferrer';
+      wa.dataset.contact = 'whatsapp';
+      tel.append(wa);
+    }
+  }
+  return { mail, tel };
 }
 
 function person(name, email) {
@@ -133,19 +159,20 @@ function render(t) {
     ['path', t.path && hasMsg(`path.${t.path}`) ? msg(`path.${t.path}`) : null],
     ['breaches', late.length ? late.map((s) => stepLabel(s)).join(', ') : null],
   ]);
-  const email = text(t.requester_email);
-  const phone = text(t.requester_phone);
+  const contact = contactLinks(t);
   fill($('t-requester'), [
     ['requester_name', text(t.requester_name)],
-    ['requester_email', email ? link(`mailto:${email}`, email) : null],
-    ['requester_phone', phone ? link(`tel:${phone.replace(/[^0-9+]/g, '')}`, phone) : null],
+    ['requester_email', contact.mail],
+    ['requester_phone', contact.tel],
     ['requester_nip', text(t.requester_nip)],
     ['unit', text(t.unit)],
     ['location', text(t.location)],
     ['asset_tag', text(t.asset_tag)],
   ]);
   fill($('t-handling'), [
-    ['assignee', person(t.assignee_name, t.assignee)],
+    // `assignee` is who holds the ticket now; the ICT member of record is `tik_assignee`.
+    ['holder', person(t.assignee_name, t.assignee)],
+    ['assignee', person(t.tik_assignee_name, t.tik_assignee)],
     ['repair_assignee', person(t.repair_assignee_name, t.repair_assignee)],
     ['diagnosis', text(t.diagnosis)],
     ['estimate', Number.isFinite(t.estimate_minutes) ? duration(t.estimate_minutes) : null],
@@ -166,8 +193,26 @@ function render(t) {
     start.classList.add('hide-sm');
     const spent = Number.isFinite(step.elapsed_minutes) && (step.started_at || step.done_at);
     const elapsed = h('td', 'num', spent ? duration(step.elapsed_minutes) : msg('none'));
-    return [start, dateCell(step.due_at), dateCell(step.done_at), elapsed];
+    const due = dateCell(step.due_at);
+    if (step.escalation_level >= 2 && !step.done_at) {
+      due.append(' ', h('span', 'badge badge-level', msg('level', { n: step.escalation_level })));
+    }
+    return [start, due, dateCell(step.done_at), elapsed];
   });
+  renderActions($('t-actions'), t, {
+    focus: focusAction,
+    onDone: (next, message) => {
+      focusAction = '';
+      render(next);
+      const done = $('t-acted');
+      done.textContent = message || '';
+      done.hidden = !message;
+      if (message) done.focus();
+    },
+    onStale: () => { $('t-acted').hidden = true; load(); },
+    onSignedOut: toSignIn,
+  });
+  focusAction = '';
   renderHistory(Array.isArray(t.history) ? t.history : []);
   renderThread($('thread'), t.messages);
   const over = t.status === 'closed' || t.status === 'cancelled';
@@ -188,6 +233,7 @@ async function load() {
   }
   if (loading) return;
   loading = true;
+  $('t-acted').hidden = true;
   $('refresh').disabled = true;
   $('t-loaded').textContent = msg('loading');
   const optionsP = loadOptions();

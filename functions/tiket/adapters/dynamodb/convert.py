@@ -78,6 +78,7 @@ def ticket_values(ticket: Ticket, next_check: datetime | None, zone: tzinfo) -> 
                 done_at=s.done_at,
                 paused_minutes=s.paused_minutes,
                 paused_since=s.paused_since,
+                escalation=s.escalation or None,
             )
             for s in ticket.steps
         ],
@@ -158,6 +159,7 @@ def ticket_from(item: TicketItem) -> Ticket:
                 done_at=s.done_at,
                 paused_minutes=float(s.paused_minutes or 0),
                 paused_since=s.paused_since,
+                escalation=int(s.escalation or 0),
             )
             for s in item.steps or ()
         ),

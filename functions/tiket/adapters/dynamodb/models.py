@@ -93,6 +93,7 @@ class StepAttr(MapAttribute):
     done_at = UTCDateTimeAttribute(null=True)
     paused_minutes = NumberAttribute(default=0)
     paused_since = UTCDateTimeAttribute(null=True)
+    escalation = NumberAttribute(null=True)  # escalation-ladder level past the breach
 
 
 class RequesterAttr(MapAttribute):

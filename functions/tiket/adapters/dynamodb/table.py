@@ -7,9 +7,11 @@ in ``models.py``; each kind of item is read and written by one module beside it.
 A ticket item carries ``revision``, counted up by every write: each change of a ticket is one
 transaction whose ticket update is conditioned on the revision it read (the unit of work,
 ``tiket.services.unit_of_work``), holding the history entry, the outbox emails and any
-once-only record (a link's nonce, a breach per step, a reminder, a message's idempotency key)
-put only if absent, and a message of the conversation (``messages.py``; the thread of a
-ticket is one Query on ``T#<number>`` for ``M#``).
+once-only record (a link's nonce, a breach per step, an escalation level per step, a
+reminder, a message's idempotency key) put only if absent, and a message of the conversation
+(``messages.py``; the thread of a ticket is one Query on ``T#<number>`` for ``M#``). A
+step's escalation-ladder level rides in its entry of the ticket's ``steps`` list
+(``escalation``).
 
 | item            | pk                    | sk                      | index keys (sparse)                      |
 |-----------------|-----------------------|-------------------------|------------------------------------------|

@@ -18,6 +18,7 @@ from tiket.web.errors import json_response
 from tiket.web.http import services
 from tiket.web.openapi.helpers import STRING, Schema
 from tiket.web.openapi.paths import paths
+from tiket.web.openapi.workflow import staff_action_form
 from tiket.web.schemas import component_schemas
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
@@ -40,6 +41,7 @@ def document():
 def _schemas(settings: Settings) -> dict[str, Schema]:
     schemas = component_schemas(settings.standards.handle_cap)
     schemas["TicketForm"]["properties"]["category"]["enum"] = list(settings.categories)
+    schemas["StaffActionForm"] = staff_action_form()
     return schemas
 
 

@@ -17,6 +17,7 @@ from tiket.web.openapi.helpers import (
     path_param,
     ref,
 )
+from tiket.web.openapi.workflow import workflow_paths
 
 
 def paths(settings: Settings) -> dict[str, dict]:
@@ -212,7 +213,7 @@ def paths(settings: Settings) -> dict[str, dict]:
             "get": operation(
                 "staffTicket",
                 "One ticket with its steps and history",
-                {200: ok("The ticket", ref("StaffTicketFull"))},
+                {200: ok("The ticket, and what the reader may do on it", ref("StaffTicketPage"))},
                 (404,),
                 signed_in=True,
                 parameters=[
@@ -294,8 +295,16 @@ def paths(settings: Settings) -> dict[str, dict]:
                 parameters=[
                     path_param("name", {"type": "string", "enum": list(REPORT_CHARTS)}, "Chart"),
                     *period,
+                    {
+                        "name": "size",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "enum": ["narrow"]},
+                        "description": "`narrow`: drawn 360 px wide for a phone (labels wrap)",
+                    },
                 ],
                 tags=reports,
             )
         },
+        **workflow_paths(),
     }
