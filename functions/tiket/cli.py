@@ -14,7 +14,7 @@ import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tiket import config
+from tiket import cli_assets, config
 from tiket.adapters.clock import FixedClock
 from tiket.domain.model import Staff
 from tiket.domain.vocabulary import STAFF_ROLES, Role
@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     listing.add_argument("--role", required=True, choices=ROLES)
 
     commands.add_parser("create-table", help="create the table (local or test accounts)")
+    cli_assets.add_commands(commands)
 
     args = parser.parse_args(argv)
     if args.command == "run":
@@ -86,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(services.sweep.run().as_json(), indent=2))
         return 0
     stores = _stores()
+    if args.command == "assets":
+        return cli_assets.run(args, stores, config.from_env())
     if args.command == "create-table":
         stores.create_table()
         print(f"table {stores.table.name} ready")

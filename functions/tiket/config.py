@@ -82,6 +82,8 @@ class Settings:
             "tickets": RateLimit(60, 60),
             "login": RateLimit(20, 60),
             "resend": RateLimit(20, 60),
+            # The request form's device lookups and searches (public).
+            "assets": RateLimit(120, 60),
         }
     )
     # How many proxies in front of the app append to X-Forwarded-For (CloudFront + API

@@ -9,11 +9,15 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from tiket.domain.errors import WriteConflict
 from tiket.domain.model import HistoryEntry, Once, Staff, Ticket
 from tiket.domain.vocabulary import OPEN_STATUSES, Role, Status
 from tiket.services.ports import IdempotencyRecord, MailRecord, OutgoingMail, TicketWrite
+
+if TYPE_CHECKING:
+    from tiket.adapters.memory_assets import MemoryAssets
 
 
 def _digest(secret: str) -> str:
@@ -249,12 +253,15 @@ class MemoryStores:
     outbox: MemoryOutbox
     idempotency: MemoryIdempotency
     rates: MemoryRateCounter
+    assets: MemoryAssets
 
     def create_table(self) -> None:
         """Nothing to create in memory."""
 
 
 def memory_stores(zone: tzinfo) -> MemoryStores:
+    from tiket.adapters.memory_assets import MemoryAssets  # it reads the tickets kept here
+
     tickets = MemoryTickets(zone)
     outbox = MemoryOutbox()
     tickets.outbox = outbox
@@ -265,4 +272,5 @@ def memory_stores(zone: tzinfo) -> MemoryStores:
         outbox=outbox,
         idempotency=MemoryIdempotency(tickets),
         rates=MemoryRateCounter(),
+        assets=MemoryAssets(tickets),
     )

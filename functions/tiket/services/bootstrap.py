@@ -13,6 +13,7 @@ from functools import cache, partial
 from zoneinfo import ZoneInfo
 
 from tiket import config
+from tiket.adapters.asset_files import LabelSheets, read_sheet
 from tiket.adapters.clock import SystemClock
 from tiket.adapters.dynamodb import connect
 from tiket.adapters.mail.render import JinjaMailRenderer
@@ -23,8 +24,10 @@ from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.deadlines import SurveyPolicy, next_check
 from tiket.domain.standards import StepClock
 from tiket.services.actions import ActionService
+from tiket.services.assets import AssetService
 from tiket.services.auth import AuthService, SigninMail
 from tiket.services.desk import StaffDesk
+from tiket.services.device_history import DeviceHistory
 from tiket.services.dispatch import DispatchRecorder
 from tiket.services.intake import IntakeService
 from tiket.services.links import Links
@@ -77,6 +80,10 @@ class Services:
         # The one wiring that goes back: recording a dispatch is a ticket change.
         self.mailer.on_dispatch = DispatchRecorder(self.uow).record
         self.rate_limiter = RateLimiter(stores.rates, s.rate_limits, self.clock)
+        self.assets = AssetService(
+            stores.assets, self.clock, read_sheet, LabelSheets(s.public_url, s.unit_name)
+        )
+        self.devices = DeviceHistory(stores.assets, stores.tickets, self.clock, self.calendar.zone)
         self.intake = IntakeService(
             self.uow,
             stores.tickets,
@@ -88,6 +95,7 @@ class Services:
             self.links,
             s.categories,
             metrics,
+            asset_filing=self.devices.at_filing,
         )
         self.tracking = TrackingService(
             self.uow,

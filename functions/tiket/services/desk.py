@@ -77,6 +77,8 @@ class StaffDesk:
                     (x for x in steps if current and x["step"] == current.step), None
                 ),
                 "late_steps": [step["step"] for step in steps if step["breached"]],
+                "asset_tag": ticket.asset_tag,
+                "repeat_count": ticket.repeat_count,
             }
             rows.append((current.due_at if current else ticket.created_at, row))
         rows.sort(key=lambda pair: pair[0])

@@ -6,8 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from typing_extensions import TypedDict  # pydantic reads it on Python 3.11
@@ -33,6 +34,8 @@ from tiket.services.ports import (
 from tiket.services.unit_of_work import TicketUnitOfWork
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
+# The asset tag a new ticket records and its repeat-failure count (``DeviceHistory.at_filing``).
+AssetFiling = Callable[[str | None, datetime], tuple[str | None, int | None]]
 MAX_KEY_LENGTH = 200
 
 
@@ -73,6 +76,7 @@ class IntakeService:
         links: Links,
         categories: tuple[str, ...],
         metrics: Metrics,
+        asset_filing: AssetFiling | None = None,
     ):
         self.uow = uow
         self.tickets = tickets
@@ -84,6 +88,7 @@ class IntakeService:
         self.links = links
         self.categories = categories
         self.metrics = metrics
+        self.asset_filing = asset_filing
 
     def file(self, body: Any, idempotency_key: str | None = None) -> Filed:
         if isinstance(body, dict) and body.get("website"):
@@ -96,6 +101,9 @@ class IntakeService:
             if earlier is not None:
                 return earlier
         now = self.clock.now()
+        asset_tag, repeat_count = (
+            self.asset_filing(form.asset_tag, now) if self.asset_filing else (form.asset_tag, None)
+        )
         year = now.astimezone(self.zone).year
         number = f"TIK-{year}-{self.numbers.next_number(year):06d}"
         track_token = secrets.token_urlsafe(24)
@@ -112,7 +120,8 @@ class IntakeService:
             category=form.category,
             subject=form.subject,
             description=form.description,
-            asset_tag=form.asset_tag,
+            asset_tag=asset_tag,
+            repeat_count=repeat_count,
             track_token=track_token,
             now=now,
             clock=self.step_clock,

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from tiket.domain.model import HistoryEntry, Once, Staff, Ticket
 from tiket.domain.vocabulary import Role
+from tiket.services.asset_ports import AssetStore
 
 # --- values ---------------------------------------------------------------------------------
 
@@ -222,6 +223,8 @@ class Stores(Protocol):
     def idempotency(self) -> IdempotencyKeys: ...
     @property
     def rates(self) -> RateCounter: ...
+    @property
+    def assets(self) -> AssetStore: ...
 
     def create_table(self) -> None: ...
 

@@ -102,6 +102,7 @@ class StaffDetail(TypedDict):
     repair_assignee: str | None
     breaches: list[Step]
     survey: SurveyAnswersView | None
+    repeat_count: int | None  # filed about a repeat-failure device (berulang): its tickets
 
 
 class SurveyState(TypedDict):
@@ -133,6 +134,8 @@ class QueueRow(TicketSummary):
     late: bool
     current_step: StepView | None
     late_steps: list[Step]
+    asset_tag: str | None
+    repeat_count: int | None  # filed about a repeat-failure device (berulang): its tickets
 
 
 def iso(instant: datetime | None, zone: tzinfo) -> str | None:
@@ -237,6 +240,7 @@ def staff_detail(ticket: Ticket, zone: tzinfo) -> StaffDetail:
         "assignee": ticket.assignee,
         "repair_assignee": ticket.repair_assignee,
         "breaches": sorted(ticket.breaches),
+        "repeat_count": ticket.repeat_count,
         "survey": None
         if survey is None
         else {

@@ -41,6 +41,7 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
 
     from tiket.web.actions import bp as actions_bp
     from tiket.web.api import bp as api_bp
+    from tiket.web.assets import bp as assets_bp
     from tiket.web.openapi import bp as openapi_bp
     from tiket.web.reports import bp as reports_bp
     from tiket.web.staff import bp as staff_bp
@@ -50,6 +51,7 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
     app.register_blueprint(staff_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(actions_bp)
+    app.register_blueprint(assets_bp)
     if settings.dev_routes and not settings.production:
         from tiket.web.dev import bp as dev_bp
 

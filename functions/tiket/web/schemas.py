@@ -15,6 +15,14 @@ from typing_extensions import TypedDict
 
 from tiket.domain.vocabulary import Action, Role, Status, Step
 from tiket.services.action_forms import ACTION_FORMS
+from tiket.services.asset_views import (
+    DeviceFailures,
+    DeviceHistoryView,
+    DeviceList,
+    DeviceView,
+    ImportView,
+    LocationList,
+)
 from tiket.services.forms import SurveyForm, TicketForm
 from tiket.services.intake import FiledView
 from tiket.services.views import (
@@ -145,6 +153,12 @@ RESPONSES: tuple[type, ...] = (
     StaffTicketFull,
     LoginRequest,
     SigninRequest,
+    DeviceView,
+    DeviceList,
+    LocationList,
+    ImportView,
+    DeviceHistoryView,
+    DeviceFailures,
 )
 REQUEST_MODELS = (TicketForm, SurveyForm)
 REF = "#/components/schemas/{model}"

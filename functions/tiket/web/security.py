@@ -4,9 +4,11 @@ the client address behind the configured number of proxies."""
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Request, request
+from flask import Flask, Request, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from tiket.adapters.secrets import load_origin_secrets
@@ -58,6 +60,25 @@ def origin_matches(given: str, secrets: tuple[str, ...]) -> bool:
     return any(matches)
 
 
+View = TypeVar("View", bound=Callable)
+
+
+def accepts_body(max_bytes: int) -> Callable[[View], View]:
+    """Route decorator (put it under the route's): this route takes a body of up to
+    ``max_bytes`` (a file upload) instead of the app's cap."""
+
+    def mark(view: View) -> View:
+        view.max_body_bytes = max_bytes  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def body_cap(default: int) -> int:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "max_body_bytes", default)
+
+
 def register(app: Flask, settings: Settings) -> None:
     allowed = set(settings.allowed_origins) | {origin_of(settings.public_url)}
     secrets = origin_secrets_for(settings)
@@ -72,7 +93,9 @@ def register(app: Flask, settings: Settings) -> None:
     def _refuse_oversized_body() -> None:
         # Every route, including those that never read their body (resend, logout): refused
         # before any work, the rate limit's count included. Reading enforces it too.
-        if (request.content_length or 0) > settings.max_body_bytes:
+        cap = body_cap(settings.max_body_bytes)
+        request.max_content_length = cap  # reading the body holds to the same cap
+        if (request.content_length or 0) > cap:
             raise RequestEntityTooLarge()
 
     @app.before_request

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import tzinfo
 
+from tiket.adapters.dynamodb.assets import DynamoAssets
 from tiket.adapters.dynamodb.guards import DynamoIdempotency, DynamoRateCounter
 from tiket.adapters.dynamodb.models import Table
 from tiket.adapters.dynamodb.outbox import DynamoOutbox
@@ -23,6 +24,7 @@ class DynamoStores:
     outbox: DynamoOutbox
     idempotency: DynamoIdempotency
     rates: DynamoRateCounter
+    assets: DynamoAssets
 
     def create_table(self) -> None:
         """Create the table when missing (local stack, tests, benches). Production: infra/."""
@@ -50,4 +52,5 @@ def connect(table: str, host: str | None, region: str, zone: tzinfo) -> DynamoSt
         outbox=DynamoOutbox(),
         idempotency=DynamoIdempotency(),
         rates=DynamoRateCounter(),
+        assets=DynamoAssets(bound),
     )

@@ -11,7 +11,8 @@ once-only record (a link's nonce, a breach per step, a reminder) put only if abs
 
 | item            | pk                    | sk                      | index keys (sparse)                      |
 |-----------------|-----------------------|-------------------------|------------------------------------------|
-| ticket          | ``T#<number>``        | ``META``                | due, list (while open), month, assignee  |
+| ticket          | ``T#<number>``        | ``META``                | due, list (while open), month, assignee, |
+|                 |                       |                         | asset (filed about a device)             |
 | history entry   | ``T#<number>``        | ``H#<utc-iso>#<revision>`` |                                       |
 | once-only record| ``T#<number>``        | ``O#<kind>#<key>``      | (ttl when it expires)                    |
 | tracking token  | ``TRACK#<sha256>``    | ``TRACK``               |                                          |
@@ -22,6 +23,11 @@ once-only record (a link's nonce, a breach per step, a reminder) put only if abs
 | sign-in record  | ``STAFF#<email>``     | ``SIGNIN#<utc-iso>``    |                                          |
 | outbox email    | ``MAIL#<id>``         | ``MAIL``                | due (``MAIL`` while pending)             |
 | rate window     | ``RATE#<scope>#<key>``| ``W#<window start>``    | (ttl)                                    |
+| device (BMN)    | ``ASSET#<tag>``       | ``ASSET``               | list (``ALOC#<location>`` / ``ARETIRED``)|
+| device location | ``ASSETLOC``          | ``<location key>``      |                                          |
+| import lock     | ``ASSETLOCK``         | ``LOCK``                | (ttl)                                    |
+
+Devices: ``adapters/dynamodb/assets.py`` (the register, its locations and the import lock).
 
 Indexes (all project every attribute; all are sparse: an item is in an index only while it
 carries that index's keys):
@@ -32,12 +38,16 @@ carries that index's keys):
   recorded). For an email, its next send attempt; removed once sent or failed.
   The sweep reads ``due_pk = X AND due_sk <= now``, so its cost follows what is due.
 - ``list``: ``list_pk`` = ``OPEN`` (open tickets, ``list_sk`` = ``<created-utc>#<number>``, the
-  staff queue) | ``ROLE#<role>`` (active staff, ``list_sk`` = email).
+  staff queue) | ``ROLE#<role>`` (active staff, ``list_sk`` = email) | ``ALOC#<location key>``
+  (active devices of a location, ``list_sk`` = tag in register order) | ``ARETIRED``.
 - ``month``: ``month_pk`` = ``M#<yyyy-mm>`` (month of creation in the unit's time zone),
   ``month_sk`` = ``<created-utc>#<number>``. Reports and exports read a period month by month.
 - ``assignee``: ``assignee_pk`` = ``A#<email>`` | ``A#POOL#tik`` | ``A#POOL#rt``,
   ``assignee_sk`` = ``<created-utc>#<number>``: the open tickets a staff member holds now, and
   the unclaimed ones of each pool (removed when the ticket leaves the open statuses).
+- ``asset``: ``asset_pk`` = ``ASSET#<tag>`` (a ticket filed about a device, its tag in the
+  canonical spelling), ``asset_sk`` = ``<created-utc>#<number>``: a device's tickets, newest
+  first, and how many fell in the repeat-failure window. Written once, with the ticket.
 
 Expiring items carry ``ttl`` (epoch seconds); code checks expiry itself since TTL deletion lags.
 """
@@ -47,6 +57,7 @@ INDEXES = {
     "list": ("list_pk", "list_sk"),
     "month": ("month_pk", "month_sk"),
     "assignee": ("assignee_pk", "assignee_sk"),
+    "asset": ("asset_pk", "asset_sk"),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tiket.config import Settings
 from tiket.messages import REPORT_CHARTS
+from tiket.web.openapi.asset_paths import asset_paths
 from tiket.web.openapi.helpers import (
     ACTION_TOKEN,
     FILED_LINKS,
@@ -247,4 +248,5 @@ def paths(settings: Settings) -> dict[str, dict]:
                 tags=reports,
             )
         },
+        **asset_paths(period),
     }
