@@ -54,8 +54,10 @@ from tiket.domain.devices import Device, Location
 from tiket.domain.errors import WriteConflict
 from tiket.domain.model import Ticket
 
-# DynamoDB's cap on the items of one transaction.
+# DynamoDB's cap on the items of one transaction; moto (the local stack) still holds
+# transactional gets to the former 25.
 TRANSACTION_ITEMS = 100
+TRANSACTION_GETS = 25
 LOCATIONS_PK = "ASSETLOC"
 RETIRED = "ARETIRED"
 LOCK_KEY = ("ASSETLOCK", "LOCK")
@@ -157,7 +159,7 @@ class DynamoAssets:
 
     def get_many(self, tags: Iterable[str]) -> dict[str, Device]:
         found: dict[str, Device] = {}
-        for chunk in _chunks(sorted(set(tags)), TRANSACTION_ITEMS):
+        for chunk in _chunks(sorted(set(tags)), TRANSACTION_GETS):
             try:
                 with TransactGet(connection=self.table.connection) as tx:
                     futures = [tx.get(AssetItem, device_key(tag), "ASSET") for tag in chunk]
