@@ -100,6 +100,11 @@ function renderItem(t) {
   const code = String(t.status || '').replace(/[^a-z_]/g, '');
   head.append(h('span', `badge badge-status${code ? ` status-${code}` : ''}`, t.status_label || t.status || ''));
   if (t.late) head.append(h('span', 'badge badge-late', msg('late')));
+  if (t.repeat_count) {
+    const repeat = h('span', 'badge badge-repeat', msg('repeat'));
+    repeat.title = msg('repeat.detail', { n: t.repeat_count });
+    head.append(repeat);
+  }
   li.append(head);
   li.append(h('p', 'q-subject', t.subject || ''));
 
