@@ -101,8 +101,17 @@ def report_text(view: Any, lang: str) -> str:
         lines.append(view["summary"])
     lines += view["notes"]
     if view["columns"]:
-        columns = ", ".join(f"{field} ← '{header}'" for field, header in view["columns"].items())
+        columns = ", ".join(
+            f"{_field(field, lang)} ← '{header}'" for field, header in view["columns"].items()
+        )
         lines.append(t("assets.report.header", lang, row=view["header_row"], columns=columns))
     for row in view["refused"]:
         lines.append("  " + t("assets.report.row", lang, row=row["row"], message=row["message"]))
     return "\n".join(lines)
+
+
+def _field(name: str, lang: str) -> str:
+    from tiket.messages import CATALOGUE, t
+
+    key = f"assets.field.{name}"
+    return t(key if key in CATALOGUE else "assets.field.brand_type", lang)

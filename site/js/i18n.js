@@ -426,7 +426,7 @@ export const en = {
   'staff.a.uploading': 'Uploading and checking…',
   'staff.a.download': 'Download labels (PDF)',
   'staff.a.download.for': 'Download the labels of {name} (PDF)',
-  'staff.a.header': 'Column header row: {row}',
+  'staff.a.header': 'Columns read from header row {row}:',
   'staff.a.field.kode_barang': 'Asset code',
   'staff.a.field.nup': 'NUP',
   'staff.a.field.name': 'Item name',

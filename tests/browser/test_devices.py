@@ -131,6 +131,8 @@ def test_import_print_scan_file_and_the_fourth_is_flagged(stack, desktop, page, 
     fourth = staff.locator(f'li.q-item[data-number="{numbers[3]}"]')
     expect(fourth.locator(".badge-repeat")).to_have_text("Berulang")
     expect(staff.locator(f'li.q-item[data-number="{numbers[0]}"] .badge-repeat')).to_have_count(0)
+    fourth.scroll_into_view_if_needed()
+    shot(staff, "queue-1280")
     staff.goto(f"{stack.url}/staff/ticket.html#{numbers[3]}")
     device = staff.locator("#t-device")
     expect(device).to_be_visible()

@@ -177,8 +177,8 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "Send the file as multipart/form-data in the field 'file'.",
     },
     "assets.report.header": {
-        "id": "Baris judul kolom {row}: {columns}",
-        "en": "Column header row {row}: {columns}",
+        "id": "Kolom yang dibaca dari baris judul {row}: {columns}",
+        "en": "Columns read from header row {row}: {columns}",
     },
     "assets.report.row": {"id": "baris {row}: {message}", "en": "row {row}: {message}"},
     # --- labels, lookup, history ------------------------------------------------------------

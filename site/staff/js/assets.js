@@ -43,10 +43,9 @@ function renderReport(report) {
   const columns = $('a-columns');
   columns.replaceChildren();
   const mapped = report.columns && typeof report.columns === 'object' ? Object.entries(report.columns) : [];
-  if (mapped.length) {
-    columns.append(h('dt', '', msg('header', { row: report.header_row })), h('dd'));
-    mapped.forEach(([field, header]) => columns.append(h('dt', '', msg(`field.${field}`)), h('dd', '', `“${header}”`)));
-  }
+  mapped.forEach(([field, header]) => columns.append(h('dt', '', msg(`field.${field}`)), h('dd', '', `“${header}”`)));
+  $('a-columns-title').textContent = mapped.length ? msg('header', { row: report.header_row }) : '';
+  $('a-columns-title').hidden = !mapped.length;
   columns.hidden = !mapped.length;
 
   const body = $('a-refused');
@@ -150,7 +149,9 @@ async function loadLocations() {
     a.setAttribute('aria-label', msg('download.for', { name: String(loc.name || '') }));
     const cell = h('td');
     cell.append(a);
-    tr.append(th, h('td', 'num', String(Number(loc.devices) || 0)), cell);
+    const count = h('td', 'num', String(Number(loc.devices) || 0));
+    count.dataset.label = msg('col.devices');
+    tr.append(th, count, cell);
     body.append(tr);
   });
   $('l-empty').hidden = locations.length > 0;
