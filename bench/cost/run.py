@@ -23,7 +23,6 @@ import os
 import re
 import sys
 import time
-from email import policy
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,7 +41,7 @@ from tests.support import ACTION_LINK, TRACK_LINK, VALID_TICKET, MemoryTransport
 from tools import zappa_config
 
 from tiket.adapters.clock import FixedClock
-from tiket.adapters.mail.message import to_mime
+from tiket.adapters.mail.message import to_bytes
 from tiket.adapters.observability import LOGGER_NAME, METRICS_LOGGER, JsonFormatter
 from tiket.local_moto import patch_moto
 from tiket.web.app import create_app
@@ -213,7 +212,7 @@ def main() -> None:
     requests = sum(life.requests for life in lives)
     seconds = sum(life.seconds for life in lives)
     static = [size for life in lives for size in life.static]
-    mails = [len(to_mime(m, SENDER).as_bytes(policy=policy.SMTP)) for m in transport.sent]
+    mails = [len(to_bytes(m, SENDER)) for m in transport.sent]
     log_bytes = len(logs.getvalue().encode()) + requests * (PLATFORM_LOG_BYTES + ACCESS_LOG_BYTES)
     write_units = meter.write_units - sweeps * idle_w
     read_units = meter.read_units - sweeps * idle_r

@@ -76,6 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("create-table", help="create the table (local or test accounts)")
     cli_assets.add_commands(commands)
 
+    mail = commands.add_parser("mail", help="the outbox")
+    mail_commands = mail.add_subparsers(dest="mail_command", required=True)
+    redrive = mail_commands.add_parser(
+        "redrive", help="send failed emails again (after fixing what failed them)"
+    )
+    redrive.add_argument("--limit", type=int, default=100)
+
     args = parser.parse_args(argv)
     if args.command == "run":
         from tiket.local import run as run_local
@@ -85,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sweep":
         services = _services(args.at)
         print(json.dumps(services.sweep.run().as_json(), indent=2))
+        return 0
+    if args.command == "mail":
+        count = _services().mailer.redrive(args.limit)
+        print(f"{count} failed email(s) queued again; the next sweep sends them")
         return 0
     stores = _stores()
     if args.command == "assets":

@@ -70,7 +70,8 @@ class Settings:
     standards: TimeStandards = DEFAULT_STANDARDS
     action_link_hours: int = 72
     login_link_minutes: int = 15
-    session_hours: int = 10
+    session_hours: int = 10  # absolute: a session ends this long after sign-in
+    session_idle_minutes: int = 60  # and after this long without a request
     survey_reminder_working_days: int = 2
     survey_close_working_days: int = 5
     # Share of steps within their standard below which the monitoring sheet says
@@ -82,6 +83,8 @@ class Settings:
             "tickets": RateLimit(60, 60),
             "login": RateLimit(20, 60),
             "resend": RateLimit(20, 60),
+            # Sign-in emails per staff address: a flood of requests cannot flood a mailbox.
+            "login_to": RateLimit(5, 3600),
             # The request form's device lookups and searches (public).
             "assets": RateLimit(120, 60),
         }

@@ -36,6 +36,7 @@ from tiket.web.app import create_app
 REPO = Path(__file__).resolve().parents[2]
 SNAPSHOT_EVERY_S = 2.0
 SWEEP_EVERY_S = 60.0
+MAIL_EVERY_S = 2.0
 # moto's dummy credentials: the local stack never talks to AWS.
 LOCAL_CREDENTIALS = dict.fromkeys(
     ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"), "testing"
@@ -188,6 +189,8 @@ def run(port: int | None = None) -> None:
     timers = [
         Background("snapshot", SNAPSHOT_EVERY_S, snapshot_if_dirty),
         Background("sweep", SWEEP_EVERY_S, sweep),
+        # Sign-in links and other outbox-only mail, sooner than the sweep's minute.
+        Background("mail", MAIL_EVERY_S, services.mailer.send_due),
     ]
     server = make_server("127.0.0.1", port, app, threaded=True)
 

@@ -6,6 +6,7 @@ The stack is shared by all browser tests: tickets are picked out by the numbers 
 from __future__ import annotations
 
 import re
+import time
 from datetime import datetime, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -54,6 +55,18 @@ def signin_links(stack, email: str) -> list[str]:
     ]
 
 
+def new_signin_link(stack, email: str, before: set[str]) -> str:
+    """The sign-in link sent after ``before`` was read: the local stack's mail timer sends
+    the outbox every few seconds (sign-in mail never goes out inside the request)."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        fresh = [link for link in signin_links(stack, email) if link not in before]
+        if fresh:
+            return fresh[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no sign-in link for {email}")
+
+
 def sign_in(stack, page, email: str) -> None:
     """Ask for a link on /staff/, open the newest one from the outbox, press Masuk."""
     before = set(signin_links(stack, email))
@@ -64,7 +77,7 @@ def sign_in(stack, page, email: str) -> None:
     page.click("#login-submit")
     expect(page.locator("#login-sent")).to_be_visible()
     expect(page.locator("#login-sent")).to_contain_text("15 menit")
-    link = next(link for link in signin_links(stack, email) if link not in before)
+    link = new_signin_link(stack, email, before)
 
     page.goto(link)
     expect(page.locator("#signin-ready")).to_be_visible()
@@ -153,7 +166,7 @@ def test_a_used_or_forged_signin_link_says_so(stack, page):
     email = "admin@example.go.id"
     before = set(signin_links(stack, email))
     assert stack.request("POST", "/api/auth/login", {"email": email})[0] == 202
-    link = next(link for link in signin_links(stack, email) if link not in before)
+    link = new_signin_link(stack, email, before)
     token = link.split("#", 1)[1]
     assert stack.request("POST", "/api/auth/signin", {"token": token})[0] == 200
 
@@ -292,7 +305,7 @@ def test_ticket_link_without_a_session_signs_in_then_returns(stack, page, ticket
     page.fill("#login-email", email)
     page.click("#login-submit")
     expect(page.locator("#login-sent")).to_be_visible()
-    link = next(link for link in signin_links(stack, email) if link not in before)
+    link = new_signin_link(stack, email, before)
     page.goto(link)
     page.click("#signin-button")
     page.wait_for_url(f"**/staff/ticket.html#{tickets['repair']}")

@@ -192,9 +192,14 @@ class MemoryRateCounter:
 @dataclass
 class MemoryOutbox:
     records: dict[str, MailRecord] = field(default_factory=dict)
+    failed_at: dict[str, datetime] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, mail: OutgoingMail, first_attempt: datetime) -> None:
+    def add(self, mail: OutgoingMail, first_attempt: datetime | None) -> None:
+        if first_attempt is None:
+            decoy = replace(mail, to="", to_name="", text="", html="")
+            self.records[mail.id] = MailRecord(decoy, "decoy", 0, None, None, None)
+            return
         self.records[mail.id] = MailRecord(mail, "pending", 0, first_attempt, None, None)
 
     def due(self, now: datetime, limit: int = 100) -> list[str]:
@@ -232,8 +237,18 @@ class MemoryOutbox:
             self.records[mail_id] = replace(record, attempts=record.attempts + 1, **changes)  # type: ignore[arg-type]
 
     def sent(self, mail_id: str, now: datetime, holder: str) -> None:
+        record = self.records.get(mail_id)
+        if record is None or record.status != holder:
+            return
+        bodiless = replace(record.mail, text="", html="")  # the links in them stay unusable
         self._update(
-            mail_id, holder, status="sent", sent_at=now, last_error=None, next_attempt_at=None
+            mail_id,
+            holder,
+            mail=bodiless,
+            status="sent",
+            sent_at=now,
+            last_error=None,
+            next_attempt_at=None,
         )
 
     def retry(self, mail_id: str, at: datetime, error: str, holder: str) -> None:
@@ -241,6 +256,19 @@ class MemoryOutbox:
 
     def failed(self, mail_id: str, now: datetime, error: str, holder: str) -> None:
         self._update(mail_id, holder, status="failed", last_error=error[:500], next_attempt_at=None)
+        self.failed_at[mail_id] = now
+
+    def failed_ids(self, limit: int = 100) -> list[str]:
+        failed = sorted(
+            (self.failed_at[i], i) for i, r in self.records.items() if r.status == "failed"
+        )
+        return [mail_id for _, mail_id in failed[:limit]]
+
+    def redrive(self, mail_id: str, now: datetime) -> None:
+        with self.lock:
+            record = self.records.get(mail_id)
+            if record is not None and record.status == "failed":
+                self.records[mail_id] = replace(record, status="pending", next_attempt_at=now)
 
 
 @dataclass

@@ -47,6 +47,8 @@ class Staff:
     name: str
     role: Role
     active: bool = True
+    # Sessions opened before this instant are over (signing out ends them everywhere).
+    signed_out_at: datetime | None = None
 
     def as_actor(self) -> Actor:
         return Actor(email=self.email, name=self.name, role=self.role)
@@ -96,6 +98,8 @@ class Ticket:
     notified_at: datetime | None = None  # first new-request email to ICT staff sent
     breaches: frozenset[Step] = frozenset()  # steps whose breach is recorded
     survey_reminded_at: datetime | None = None
+    # An email to the requester could not be delivered: their tracking page says so.
+    undelivered_at: datetime | None = None
     # Counts every write of the ticket (the unit of work's optimistic lock); set by the store.
     revision: int = 0
 

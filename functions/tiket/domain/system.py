@@ -70,6 +70,12 @@ def holder_actor(ticket: Ticket) -> Actor | None:
     return Actor(email=holder, name=ticket.holder_name() or holder, role=role)
 
 
+def record_undelivered(ticket: Ticket, now: datetime) -> Outcome:
+    """An email to the requester was given up on (rejected, or failing for days)."""
+    after = replace(ticket, undelivered_at=now)
+    return Outcome(after, _same_status(ticket, Action.UNDELIVERED, now))
+
+
 def remind_survey(ticket: Ticket, now: datetime, close_at: datetime) -> Outcome:
     """The requester has not rated the service yet: one reminder, before the auto-close."""
     after = replace(ticket, survey_reminded_at=now)

@@ -79,6 +79,7 @@ class Action(StrEnum):
     DISPATCH = "dispatch"
     BREACH = "breach"
     REMIND = "remind"
+    UNDELIVERED = "undelivered"  # an email to the requester could not be delivered
 
 
 class Decision(StrEnum):

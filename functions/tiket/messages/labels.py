@@ -34,6 +34,7 @@ ACTIONS = {
     "breach": ("Melewati mutu baku", "Time standard exceeded"),
     "dispatch": ("Notifikasi terkirim", "Notification sent"),
     "remind": ("Pengingat survei", "Survey reminder"),
+    "undelivered": ("Email tidak terkirim", "Email not delivered"),
     "create": ("Permohonan diajukan", "Request filed"),
     "import": ("Dipindahkan dari formulir lama", "Imported from the former form"),
 }

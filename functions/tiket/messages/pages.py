@@ -67,8 +67,9 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "This sign-in link was already used. Ask for a new one on the sign-in page.",
     },
     "auth.sent": {
-        "id": "Jika alamat tersebut terdaftar sebagai petugas, tautan masuk telah dikirim.",
-        "en": "If that address belongs to staff, a sign-in link is on its way.",
+        "id": "Jika alamat tersebut terdaftar sebagai petugas, tautan masuk dikirim ke sana "
+        "dalam satu menit.",
+        "en": "If that address belongs to staff, a sign-in link will reach it within a minute.",
     },
     # --- server-rendered pages (action links) ------------------------------------------
     "page.skip": {"id": "Langsung ke isi utama", "en": "Skip to main content"},
@@ -175,6 +176,10 @@ ENTRIES: dict[str, dict[str, str]] = {
     "history.dispatch": {
         "id": "Notifikasi permohonan terkirim ke Pengelola TIK.",
         "en": "The request notification reached the ICT staff.",
+    },
+    "history.undelivered": {
+        "id": "Email ke alamat Pemohon tidak dapat dikirim.",
+        "en": "An email to the requester's address could not be delivered.",
     },
     "history.remind": {
         "id": "Pengingat survei SKM dikirim ke Pemohon.",

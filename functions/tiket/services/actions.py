@@ -168,6 +168,10 @@ class ActionService:
         Returns the address it went to."""
         claim = self._claim(token, allow_expired=True)
         ticket, staff = self._subject(claim)
+        if ticket.version != claim.version:
+            # Only a link for the ticket as it is now: an old one (someone else took it
+            # since, or it moved on) would act on a ticket its holder no longer has.
+            raise moved_on(ticket, claim.action)
         lifecycle.check(ticket, claim.action, staff.as_actor())
         self.rate_limiter.check("resend", staff.email)
         now = self.clock.now()

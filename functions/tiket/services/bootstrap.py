@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cache, partial
 from zoneinfo import ZoneInfo
 
@@ -28,9 +29,9 @@ from tiket.services.assets import AssetService
 from tiket.services.auth import AuthService, SigninMail
 from tiket.services.desk import StaffDesk
 from tiket.services.device_history import DeviceHistory
-from tiket.services.dispatch import DispatchRecorder
 from tiket.services.intake import IntakeService
 from tiket.services.links import Links
+from tiket.services.mail_events import MailEvents
 from tiket.services.mailer import Mailer
 from tiket.services.notifications import Notifier
 from tiket.services.ports import Clock, MailTransport, Stores
@@ -77,8 +78,10 @@ class Services:
             self.clock,
             deliver=self.mailer.send_fresh,
         )
-        # The one wiring that goes back: recording a dispatch is a ticket change.
-        self.mailer.on_dispatch = DispatchRecorder(self.uow).record
+        # The one wiring that goes back: what delivery tells about a ticket changes it.
+        events = MailEvents(self.uow, self.clock)
+        self.mailer.on_dispatch = events.dispatched
+        self.mailer.on_undeliverable = events.undeliverable
         self.rate_limiter = RateLimiter(stores.rates, s.rate_limits, self.clock)
         self.assets = AssetService(
             stores.assets, self.clock, read_sheet, LabelSheets(s.public_url, s.unit_name)
@@ -138,6 +141,8 @@ class Services:
             self.rate_limiter,
             self.clock,
             s.login_link_minutes,
+            timedelta(hours=s.session_hours),
+            timedelta(minutes=s.session_idle_minutes),
         )
         self.reports = ReportService(
             stores.tickets,

@@ -28,8 +28,12 @@ from tiket.services.ports import (
 )
 from tiket.services.unit_of_work import LEASE
 
-MAX_ATTEMPTS = 8
+# A transient failure (throttling, an SES outage, a sending pause while an operator fixes
+# the account) is retried with backoff up to an hour apart, for days: then the email is
+# marked failed, counted (an alarm watches EmailsFailed) and can be re-driven by
+# ``tiket mail redrive``. A permanent rejection (the address or content) fails at once.
 MAX_BACKOFF = timedelta(hours=1)
+GIVE_UP_AFTER = timedelta(days=3)
 
 
 @dataclass
@@ -48,8 +52,10 @@ class Mailer:
         self.clock = clock
         self.metrics = metrics
         # Told when the first new-request email of a ticket went out (SOP step 3/4 is
-        # measured on it). Wired by the composition root: recording it is a ticket change.
+        # measured on it), and when an email to a requester could not be delivered (their
+        # tracking page says so). Wired by the composition root: both are ticket changes.
         self.on_dispatch: Callable[[str, datetime], None] = lambda number, sent_at: None
+        self.on_undeliverable: Callable[[OutgoingMail], None] = lambda mail: None
 
     def send_fresh(self, mails: Iterable[OutgoingMail]) -> DeliveryReport:
         """Right after the commit that stored them, which set their first scheduled attempt
@@ -81,17 +87,7 @@ class Mailer:
         try:
             self.transport.send(mail)
         except PermanentMailError as error:
-            self.outbox.failed(mail.id, self.clock.now(), str(error), holder)
-            self.metrics.count("EmailsFailed", kind=mail.kind)
-            log_event(
-                "email rejected",
-                logging.WARNING,
-                ticket=mail.ticket,
-                kind=mail.kind,
-                mail_id=mail.id,
-                error=_code(str(error)),
-            )
-            report.failed += 1
+            self._fail(mail, "email rejected", str(error), _code(str(error)), report, holder)
             return
         except TransientMailError as error:
             self._retry_or_fail(record, str(error), report, holder)
@@ -113,23 +109,47 @@ class Mailer:
         self.metrics.count("EmailsSent", kind=mail.kind)
         report.sent += 1
 
+    def _fail(
+        self,
+        mail: OutgoingMail,
+        event: str,
+        error: str,
+        code: str,
+        report: DeliveryReport,
+        holder: str,
+    ) -> None:
+        self.outbox.failed(mail.id, self.clock.now(), error, holder)
+        self.metrics.count("EmailsFailed", kind=mail.kind)
+        log_event(
+            event,
+            logging.WARNING,
+            ticket=mail.ticket,
+            kind=mail.kind,
+            mail_id=mail.id,
+            error=code,
+        )
+        report.failed += 1
+        self.on_undeliverable(mail)
+
+    def redrive(self, limit: int = 100) -> int:
+        """Failed emails back in the queue, to be sent by the next sweep (after an operator
+        fixed what failed them). Returns how many."""
+        now = self.clock.now()
+        ids = self.outbox.failed_ids(limit)
+        for mail_id in ids:
+            self.outbox.redrive(mail_id, now)
+        log_event("emails re-driven", count=len(ids))
+        return len(ids)
+
     def _retry_or_fail(
         self, record: MailRecord, error: str, report: DeliveryReport, holder: str
     ) -> None:
         mail = record.mail
         now = self.clock.now()
         attempts = record.attempts + 1
-        if attempts >= MAX_ATTEMPTS:
-            self.outbox.failed(mail.id, now, f"gave up after {attempts}: {error}", holder)
-            self.metrics.count("EmailsFailed", kind=mail.kind)
-            log_event(
-                "email failed",
-                logging.WARNING,
-                ticket=mail.ticket,
-                kind=mail.kind,
-                error=_code(error),
-            )
-            report.failed += 1
+        if now - mail.created_at >= GIVE_UP_AFTER:
+            given_up = f"gave up after {attempts}: {error}"
+            self._fail(mail, "email failed", given_up, _code(error), report, holder)
             return
         backoff = min(timedelta(minutes=2 ** (attempts - 1)), MAX_BACKOFF)
         self.outbox.retry(mail.id, now + backoff, error, holder)

@@ -160,7 +160,10 @@ class RateCounter(Protocol):
 class Outbox(Protocol):
     """Emails waiting to be sent. Only the holder of an email's lease sends it."""
 
-    def add(self, mail: OutgoingMail, first_attempt: datetime) -> None: ...
+    def add(self, mail: OutgoingMail, first_attempt: datetime | None) -> None:
+        """``first_attempt`` None: a decoy, stored (so that a request costs the same whether
+        it sends or not) and never sent, without address or body."""
+        ...
 
     def due(self, now: datetime, limit: int = 100) -> list[str]: ...
 
@@ -173,6 +176,14 @@ class Outbox(Protocol):
     def retry(self, mail_id: str, at: datetime, error: str, holder: str) -> None: ...
 
     def failed(self, mail_id: str, now: datetime, error: str, holder: str) -> None: ...
+
+    def failed_ids(self, limit: int = 100) -> list[str]:
+        """Emails given up on, oldest failure first."""
+        ...
+
+    def redrive(self, mail_id: str, now: datetime) -> None:
+        """A failed email pending again, due at once."""
+        ...
 
 
 class TransientMailError(Exception):

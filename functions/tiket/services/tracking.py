@@ -67,6 +67,7 @@ class TrackingService:
             **ticket_detail(ticket, zone),
             "steps": steps_json(ticket, now, self.calendar, lang),
             "history": history_json(history, zone, lang, staff=False),
+            "undelivered": ticket.undelivered_at is not None,
             "survey": {
                 "open": ticket.status == Status.RESOLVED and ticket.survey is None,
                 "submitted": ticket.survey is not None,

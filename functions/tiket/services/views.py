@@ -115,6 +115,7 @@ class TrackingView(TicketSummary, TicketDetail):
     steps: list[StepView]
     history: list[HistoryView]
     survey: SurveyState
+    undelivered: bool  # an email to the requester could not be delivered
 
 
 class StaffTicket(TicketSummary, TicketDetail, StaffDetail):

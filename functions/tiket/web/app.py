@@ -35,6 +35,9 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.production,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
+        # The cookie is re-signed only when the session changes (signing in, the idle timer
+        # moving): its lifetime is decided on the server (services.auth), never by the cookie.
+        SESSION_REFRESH_EACH_REQUEST=False,
         JSON_SORT_KEYS=False,
     )
     app.extensions["tiket"] = services

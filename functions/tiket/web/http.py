@@ -50,7 +50,9 @@ def json_body() -> Any:
         # JSON can escape a lone surrogate ("\ud800"): not text that a store, an email or
         # a spreadsheet can encode.
         json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except (UnicodeError, json.JSONDecodeError, RecursionError):
+    except (UnicodeError, RecursionError, ValueError):
+        # ValueError: not JSON (JSONDecodeError), or a number of over 4300 digits, which
+        # Python refuses to turn into an int.
         raise BadRequest(Msg("error.invalid_json")) from None
     return body
 

@@ -13,6 +13,7 @@ from tiket.domain.model import Staff
 from tiket.domain.text import Msg
 from tiket.domain.vocabulary import STAFF_ROLES, Role
 from tiket.messages import ROLES, label, t
+from tiket.services.auth import Session
 from tiket.web.errors import json_response
 from tiket.web.http import client, json_body, lang, services
 from tiket.web.schemas import Message, Queue, StaffMember
@@ -20,6 +21,14 @@ from tiket.web.schemas import Message, Queue, StaffMember
 bp = Blueprint("staff", __name__, url_prefix="/api")
 
 REPORT_ROLES = (Role.TIK, Role.SUPERVISOR, Role.ADMIN)
+SEEN_EVERY_S = 60
+
+
+def _session() -> Session | None:
+    try:
+        return Session(str(session["email"]), int(session["issued"]), int(session["seen"]))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def signed_in(*roles: str) -> Callable:
@@ -28,9 +37,15 @@ def signed_in(*roles: str) -> Callable:
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args, **kwargs):
-            staff = services().auth.current(session.get("email"))
-            if staff is None:
+            auth = services().auth
+            current = _session()
+            staff = auth.current(current)
+            if staff is None or current is None:
+                session.clear()
                 raise Unauthenticated(Msg("error.unauthenticated"))
+            now = int(services().now().timestamp())
+            if now - current.seen >= SEEN_EVERY_S:  # the idle timer, without a cookie a click
+                session["seen"] = now
             if staff.role not in roles:
                 raise Forbidden(Msg("error.forbidden_role"))
             g.staff = staff
@@ -63,16 +78,19 @@ def login():
 def signin():
     body = json_body()
     token = body.get("token") if isinstance(body, dict) else None
-    staff = services().auth.consume(token, client())
+    auth = services().auth
+    staff = auth.consume(token, client())
+    opened = auth.open_session(staff)
     session.clear()
-    session.permanent = True
-    session["email"] = staff.email
+    session.permanent = True  # a browser session would outlive nothing; the server decides
+    session.update(email=opened.email, issued=opened.issued, seen=opened.seen)
     return json_response(_staff_json(staff), 200)
 
 
 @bp.post("/auth/logout")
 def logout():
     json_body()  # JSON only, like every staff route: a cross-site form cannot sign anyone out
+    services().auth.sign_out(_session())  # every session of this member ends, server-side
     session.clear()
     return "", 204
 

@@ -109,6 +109,7 @@ def ticket_values(ticket: Ticket, next_check: datetime | None, zone: tzinfo) -> 
         "notified_at": ticket.notified_at,
         "breaches": {str(step) for step in ticket.breaches} or None,
         "survey_reminded_at": ticket.survey_reminded_at,
+        "undelivered_at": ticket.undelivered_at,
         "due_pk": "TICKET" if next_check else None,
         "due_sk": f"{utc_key(next_check)}#{ticket.number}" if next_check else None,
         "list_pk": "OPEN" if is_open else None,
@@ -175,6 +176,7 @@ def ticket_from(item: TicketItem) -> Ticket:
         notified_at=item.notified_at,
         breaches=frozenset(Step(step) for step in item.breaches or ()),
         survey_reminded_at=item.survey_reminded_at,
+        undelivered_at=item.undelivered_at,
     )
 
 

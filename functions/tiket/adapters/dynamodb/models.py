@@ -162,6 +162,7 @@ class TicketItem(_Keys, Model):
     notified_at = UTCDateTimeAttribute(null=True)
     breaches = UnicodeSetAttribute(null=True)
     survey_reminded_at = UTCDateTimeAttribute(null=True)
+    undelivered_at = UTCDateTimeAttribute(null=True)
 
 
 class HistoryItem(_Keys, Model):
@@ -221,6 +222,7 @@ class StaffItem(_Keys, Model):
     name = UnicodeAttribute()
     role = UnicodeAttribute()
     active = BooleanAttribute(default=True)
+    signed_out_at = UTCDateTimeAttribute(null=True)
     at = UTCDateTimeAttribute(null=True)
     ip = UnicodeAttribute(null=True)
 
@@ -238,8 +240,9 @@ class MailItem(_Keys, Model):
     to = UnicodeAttribute()
     to_name = UnicodeAttribute()
     subject = UnicodeAttribute()
-    text = UnicodeAttribute()
-    html = UnicodeAttribute()
+    # Dropped once sent: the bodies carry live sign-in and action links (see outbox.py).
+    text = UnicodeAttribute(null=True)
+    html = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     status = UnicodeAttribute()
     attempts = NumberAttribute(default=0)

@@ -1,8 +1,13 @@
 """The outbox in DynamoDB: emails waiting to be sent, each sent only by the holder of its
-lease (a conditional write), so a request and a sweep, or two sweeps, never both send it."""
+lease (a conditional write), so a request and a sweep, or two sweeps, never both send it.
+
+A sent email keeps what operators need (to, kind, subject, times, attempts) and loses its
+bodies, which hold live sign-in and action links. A failed one stays whole, listed under
+``due_pk = MAILFAILED`` until re-driven (``tiket mail redrive``) or expired."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +26,8 @@ from tiket.domain.errors import WriteConflict
 from tiket.services.ports import MailRecord, OutgoingMail
 
 MAIL_RETENTION = timedelta(days=90)
+FAILED = "MAILFAILED"
+DECOY_KEPT = timedelta(days=1)
 
 
 def mail_item(mail: OutgoingMail, first_attempt: datetime) -> MailItem:
@@ -53,8 +60,8 @@ def _record(item: MailItem) -> MailRecord:
             to=item.to,
             to_name=item.to_name,
             subject=item.subject,
-            text=item.text,
-            html=item.html,
+            text=item.text or "",
+            html=item.html or "",
             created_at=item.created_at,
         ),
         status=item.status,
@@ -66,9 +73,16 @@ def _record(item: MailItem) -> MailRecord:
 
 
 class DynamoOutbox:
-    def add(self, mail: OutgoingMail, first_attempt: datetime) -> None:
+    def add(self, mail: OutgoingMail, first_attempt: datetime | None) -> None:
         """An email that belongs to no ticket change (sign-in link, fresh action link)."""
-        put_item(mail_item(mail, first_attempt))
+        if first_attempt is not None:
+            put_item(mail_item(mail, first_attempt))
+            return
+        decoy = mail_item(replace(mail, to="", to_name="", text="", html=""), mail.created_at)
+        decoy.status, decoy.due_pk, decoy.due_sk = "decoy", None, None
+        decoy.next_attempt_at = None
+        decoy.ttl = ttl_of(mail.created_at + DECOY_KEPT)
+        put_item(decoy)
 
     def due(self, now: datetime, limit: int = 100) -> list[str]:
         condition = MailItem.due_sk <= utc_key(now) + "~"
@@ -110,6 +124,8 @@ class DynamoOutbox:
                 MailItem.status.set("sent"),
                 MailItem.attempts.add(1),
                 MailItem.sent_at.set(now),
+                MailItem.text.remove(),
+                MailItem.html.remove(),
                 MailItem.last_error.remove(),
                 MailItem.next_attempt_at.remove(),
                 MailItem.due_pk.remove(),
@@ -140,9 +156,25 @@ class DynamoOutbox:
                 MailItem.attempts.add(1),
                 MailItem.last_error.set(error[:500]),
                 MailItem.next_attempt_at.remove(),
-                MailItem.due_pk.remove(),
-                MailItem.due_sk.remove(),
+                MailItem.due_pk.set(FAILED),
+                MailItem.due_sk.set(f"{utc_key(now)}#{mail_id}"),
                 MailItem.ttl.set(ttl_of(now + MAIL_RETENTION)),
+            ],
+        )
+
+    def failed_ids(self, limit: int = 100) -> list[str]:
+        return [i.id for i in query(MailItem.due_index, FAILED, limit=limit)]
+
+    def redrive(self, mail_id: str, now: datetime) -> None:
+        self._update(
+            mail_id,
+            "failed",
+            [
+                MailItem.status.set("pending"),
+                MailItem.next_attempt_at.set(now),
+                MailItem.due_pk.set("MAIL"),
+                MailItem.due_sk.set(f"{utc_key(now)}#{mail_id}"),
+                MailItem.ttl.remove(),
             ],
         )
 

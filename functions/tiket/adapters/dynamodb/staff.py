@@ -22,7 +22,7 @@ from tiket.domain.vocabulary import Role
 
 
 def _staff(item: StaffItem) -> Staff:
-    return Staff(item.email, item.name, Role(item.role), bool(item.active))
+    return Staff(item.email, item.name, Role(item.role), bool(item.active), item.signed_out_at)
 
 
 class DynamoStaff:
@@ -42,6 +42,7 @@ class DynamoStaff:
                 name=staff.name,
                 role=str(staff.role),
                 active=staff.active,
+                signed_out_at=staff.signed_out_at,
                 list_pk=f"ROLE#{staff.role}" if staff.active else None,
                 list_sk=staff.email if staff.active else None,
             )

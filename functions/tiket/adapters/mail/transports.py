@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from email import policy
 from pathlib import Path
 
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.session import get_session
 
-from tiket.adapters.mail.message import to_mime
+from tiket.adapters.mail.message import to_bytes
 from tiket.config import Settings
 from tiket.services.ports import (
     MailTransport,
@@ -29,8 +28,11 @@ from tiket.services.ports import (
     TransientMailError,
 )
 
+# The address or the content is refused: sending again cannot help. Everything else (throttling,
+# outages, an account paused until an operator acts) is retried for days.
 PERMANENT_SES_ERRORS = {
     "MessageRejected",
+    "InvalidParameterValue",
     "MailFromDomainNotVerifiedException",
     "BadRequestException",
     "NotFoundException",
@@ -44,7 +46,7 @@ class SesTransport:
         self.configuration_set = configuration_set
 
     def send(self, mail: OutgoingMail) -> str:
-        raw = to_mime(mail, self.sender).as_bytes(policy=policy.SMTP)
+        raw = to_bytes(mail, self.sender)
         kwargs = {
             "FromEmailAddress": self.sender,
             "Destination": {"ToAddresses": [mail.to]},
@@ -78,7 +80,7 @@ class OutboxTransport:
             _slug(part) for part in (stamp, mail.ticket or "tiket", mail.kind, mail.id[:12])
         )
         path = self.directory / f"{name}.eml"
-        path.write_bytes(to_mime(mail, self.sender).as_bytes(policy=policy.SMTP))
+        path.write_bytes(to_bytes(mail, self.sender))
         return path.name
 
 
