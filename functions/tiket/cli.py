@@ -14,7 +14,7 @@ import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tiket import config
+from tiket import cli_assets, config
 from tiket.adapters.clock import FixedClock
 from tiket.domain.model import Staff
 from tiket.domain.vocabulary import STAFF_ROLES, Role
@@ -98,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     listing.add_argument("--role", required=True, choices=ROLES)
 
     commands.add_parser("create-table", help="create the table (local or test accounts)")
+    cli_assets.add_commands(commands)
 
     mail = commands.add_parser("mail", help="the outbox")
     mail_commands = mail.add_subparsers(dest="mail_command", required=True)
@@ -132,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     stores = _stores()
     if args.command == "reports":
         return rebuild_figures(stores, args.periods, check_only=args.check)
+    if args.command == "assets":
+        return cli_assets.run(args, stores, config.from_env())
     if args.command == "create-table":
         stores.create_table()
         print(f"table {stores.table.name} ready")

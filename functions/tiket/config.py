@@ -93,6 +93,8 @@ class Settings:
             "lookup_ip": RateLimit(30, 3600),
             # Five files per request, from an office behind one address.
             "uploads": RateLimit(120, 60),
+            # The request form's device lookups and searches (public).
+            "assets": RateLimit(120, 60),
         }
     )
     # How many proxies in front of the app append to X-Forwarded-For (CloudFront + API

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from tiket.domain.aggregates import Key, Tally
@@ -27,6 +27,9 @@ from tiket.services.ports import (
     OutgoingMail,
     TicketWrite,
 )
+
+if TYPE_CHECKING:
+    from tiket.adapters.memory_assets import MemoryAssets
 
 
 def _digest(secret: str) -> str:
@@ -480,12 +483,15 @@ class MemoryStores:
     rates: MemoryRateCounter
     figures: MemoryFigures
     exports: MemoryExportJobs
+    assets: MemoryAssets
 
     def create_table(self) -> None:
         """Nothing to create in memory."""
 
 
 def memory_stores(zone: tzinfo) -> MemoryStores:
+    from tiket.adapters.memory_assets import MemoryAssets  # it reads the tickets kept here
+
     tickets = MemoryTickets(zone)
     outbox = MemoryOutbox()
     tickets.outbox = outbox
@@ -498,4 +504,5 @@ def memory_stores(zone: tzinfo) -> MemoryStores:
         rates=MemoryRateCounter(),
         figures=MemoryFigures(tickets),
         exports=MemoryExportJobs(),
+        assets=MemoryAssets(tickets),
     )

@@ -326,6 +326,7 @@ def open_ticket(
     track_token: str | None = None,
     now: datetime,
     clock: StepClock,
+    repeat_count: int | None = None,
 ) -> Outcome:
     """A new request (SOP step 3): status ``new``, the dispatch and acknowledge clocks running."""
     ticket = Ticket(
@@ -338,6 +339,7 @@ def open_ticket(
         subject=subject,
         description=description,
         asset_tag=asset_tag,
+        repeat_count=repeat_count,
         track_token=track_token,
         steps=(clock.start(Step.NOTIFY, now), clock.start(Step.ACKNOWLEDGE, now)),
     )

@@ -76,6 +76,9 @@ class Ticket:
     subject: str
     description: str
     asset_tag: str | None = None
+    # Set when it was filed about a device that had become a repeat failure (*berulang*): the
+    # device's tickets in the window then, this one included (``domain.asset_failures``).
+    repeat_count: int | None = None
     # Bearer secret of the requester's tracking link: put in their emails, never shown to staff.
     track_token: str | None = None
     steps: tuple[StepRecord, ...] = ()

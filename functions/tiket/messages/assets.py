@@ -116,24 +116,97 @@ ENTRIES: dict[str, dict[str, str]] = {
         ),
         "en": "The file has more than {max_rows} rows. Split it into several files, e.g. by room.",
     },
-    # --- import summary, labels, history ------------------------------------------------------
+    # --- import: the outcome ---------------------------------------------------------------
     "assets.import.summary": {
         "id": (
-            "{accepted} perangkat diterima ({added} baru, "
-            "{changed} berubah), {refused} baris ditolak."
+            "{accepted} perangkat diterima ({added} baru, {changed} berubah, {restored} aktif "
+            "kembali, {unchanged} tetap, {retired} dipensiunkan), {refused} baris ditolak."
         ),
         "en": (
-            "{accepted} devices accepted ({added} new, {changed} changed), {refused} rows refused."
+            "{accepted} devices accepted ({added} new, {changed} changed, {restored} back in "
+            "use, {unchanged} unchanged, {retired} retired), {refused} rows refused."
         ),
+    },
+    "assets.import.done": {
+        "id": "Impor selesai. Daftar perangkat sudah diperbarui.",
+        "en": "Import done. The device list is up to date.",
+    },
+    "assets.import.checked": {
+        "id": "Pemeriksaan saja: inilah yang akan berubah bila berkas ini diimpor.",
+        "en": "Check only: this is what importing the file would change.",
+    },
+    "assets.import.rows_refused": {
+        "id": (
+            "Impor dibatalkan karena ada baris yang ditolak. Perbaiki baris tersebut lalu "
+            "unggah lagi, atau impor tanpa baris yang ditolak."
+        ),
+        "en": (
+            "Import cancelled: some rows were refused. Fix them and upload again, or import "
+            "without the refused rows."
+        ),
+    },
+    "assets.import.skipped": {
+        "id": (
+            "Baris yang ditolak dilewati; karena daftar tidak lengkap, tidak ada perangkat "
+            "yang dipensiunkan."
+        ),
+        "en": ("Refused rows were skipped; as the list is incomplete, no device was retired."),
+    },
+    "assets.import.kept_absent": {
+        "id": "Perangkat yang tidak ada di berkas ini dibiarkan aktif (daftar sebagian).",
+        "en": "Devices missing from this file stay active (a partial list).",
     },
     "assets.import.nothing_written": {
         "id": "Tidak ada data yang disimpan.",
         "en": "Nothing was saved.",
     },
+    "assets.import.no_devices": {
+        "id": "Berkas tidak berisi satu pun baris perangkat.",
+        "en": "The file holds no device row.",
+    },
+    "assets.import.busy": {
+        "id": "Impor lain sedang berjalan. Coba lagi beberapa menit lagi.",
+        "en": "Another import is running. Try again in a few minutes.",
+    },
+    "assets.import.no_file": {
+        "id": "Pilih berkas .xlsx atau .csv daftar BMN untuk diunggah.",
+        "en": "Choose the asset list's .xlsx or .csv file to upload.",
+    },
+    "assets.import.not_multipart": {
+        "id": "Kirim berkas sebagai multipart/form-data dengan kolom 'file'.",
+        "en": "Send the file as multipart/form-data in the field 'file'.",
+    },
+    "assets.report.header": {
+        "id": "Kolom yang dibaca dari baris judul {row}: {columns}",
+        "en": "Columns read from header row {row}: {columns}",
+    },
+    "assets.report.row": {"id": "baris {row}: {message}", "en": "row {row}: {message}"},
+    # --- labels, lookup, history ------------------------------------------------------------
     "assets.label.caption": {
         "id": "Pindai untuk lapor kendala",
         "en": "Scan to report a problem",
     },
+    "assets.label.title": {
+        "id": "Label perangkat — {location}",
+        "en": "Device labels — {location}",
+    },
+    "assets.label.layout": {
+        "id": "Jenis lembar label tidak dikenal. Pilih salah satu: {choices}.",
+        "en": "Unknown label sheet. Choose one of: {choices}.",
+    },
+    "assets.label.skip": {
+        "id": "Jumlah label yang dilewati harus 0 sampai {max}.",
+        "en": "Labels to skip must be from 0 to {max}.",
+    },
+    "assets.location.unknown": {
+        "id": "Lokasi ini tidak memiliki perangkat aktif.",
+        "en": "This location has no active device.",
+    },
+    "assets.location.required": {
+        "id": "Pilih lokasi terlebih dahulu.",
+        "en": "Choose a location first.",
+    },
+    "assets.location.none": {"id": "(tanpa lokasi)", "en": "(no location)"},
     "assets.unknown": {
         "id": "Perangkat {tag} tidak dikenal",
         "en": "Unknown device {tag}",
@@ -143,4 +216,5 @@ ENTRIES: dict[str, dict[str, str]] = {
         "id": "{count} tiket untuk perangkat ini dalam {days} hari terakhir",
         "en": "{count} tickets for this device in the last {days} days",
     },
+    "assets.mail.device": {"id": "Perangkat berulang", "en": "Repeat failure"},
 }

@@ -14,6 +14,7 @@ from functools import cache, cached_property, partial
 from zoneinfo import ZoneInfo
 
 from tiket import config
+from tiket.adapters.asset_files import LabelSheets, read_sheet
 from tiket.adapters.clock import SystemClock
 from tiket.adapters.dynamodb import connect
 from tiket.adapters.job_starters import starter_for
@@ -27,10 +28,12 @@ from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.deadlines import SurveyPolicy, next_check
 from tiket.domain.standards import StepClock
 from tiket.services.actions import ActionService
+from tiket.services.assets import AssetService
 from tiket.services.attachments import AttachmentService
 from tiket.services.auth import AuthService, SigninMail
 from tiket.services.conversation import ConversationService
 from tiket.services.desk import StaffDesk
+from tiket.services.device_history import DeviceHistory
 from tiket.services.export_jobs import ExportService
 from tiket.services.inbound import InboundService
 from tiket.services.intake import IntakeService
@@ -101,6 +104,10 @@ class Services:
         self.mailer.on_undeliverable = events.undeliverable
         self.rate_limiter = RateLimiter(stores.rates, s.rate_limits, self.clock)
         self.attachments = AttachmentService(self.blobs, stores.tickets, _inspect, metrics)
+        self.assets = AssetService(
+            stores.assets, self.clock, read_sheet, LabelSheets(s.public_url, s.unit_name)
+        )
+        self.devices = DeviceHistory(stores.assets, stores.tickets, self.clock, self.calendar.zone)
         self.intake = IntakeService(
             self.uow,
             stores.tickets,
@@ -113,6 +120,7 @@ class Services:
             s.categories,
             metrics,
             self.attachments,
+            asset_filing=self.devices.at_filing,
         )
         self.tracking = TrackingService(
             self.uow,

@@ -84,6 +84,8 @@ class StaffDesk:
                 "escalation_level": max(
                     (s["escalation_level"] for s in steps if s["done_at"] is None), default=0
                 ),
+                "asset_tag": ticket.asset_tag,
+                "repeat_count": ticket.repeat_count,
             }
             rows.append((current.due_at if current else ticket.created_at, row))
         rows.sort(key=lambda pair: pair[0])

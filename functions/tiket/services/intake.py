@@ -6,8 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from typing_extensions import TypedDict  # pydantic reads it on Python 3.11
@@ -35,6 +36,8 @@ from tiket.services.ports import (
 from tiket.services.unit_of_work import TicketUnitOfWork
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
+# The asset tag a new ticket records and its repeat-failure count (``DeviceHistory.at_filing``).
+AssetFiling = Callable[[str | None, datetime], tuple[str | None, int | None]]
 
 
 class FiledView(TypedDict):
@@ -75,6 +78,7 @@ class IntakeService:
         categories: tuple[str, ...],
         metrics: Metrics,
         files: AttachmentService,
+        asset_filing: AssetFiling | None = None,
     ):
         self.uow = uow
         self.tickets = tickets
@@ -87,6 +91,7 @@ class IntakeService:
         self.categories = categories
         self.metrics = metrics
         self.files = files
+        self.asset_filing = asset_filing
 
     def file(self, body: Any, idempotency_key: str | None = None) -> Filed:
         if isinstance(body, dict) and body.get("website"):
@@ -101,6 +106,9 @@ class IntakeService:
         # Before a number is taken: a bad file leaves no gap in the numbering.
         checked = self.files.check(form.attachments)
         now = self.clock.now()
+        asset_tag, repeat_count = (
+            self.asset_filing(form.asset_tag, now) if self.asset_filing else (form.asset_tag, None)
+        )
         year = now.astimezone(self.zone).year
         number = f"TIK-{year}-{self.numbers.next_number(year):06d}"
         track_token = secrets.token_urlsafe(24)
@@ -117,7 +125,8 @@ class IntakeService:
             category=form.category,
             subject=form.subject,
             description=form.description,
-            asset_tag=form.asset_tag,
+            asset_tag=asset_tag,
+            repeat_count=repeat_count,
             track_token=track_token,
             now=now,
             clock=self.step_clock,

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
+from tiket.domain.asset_failures import REPEAT_WINDOW_DAYS
 from tiket.domain.lifecycle import allowed_actions
 from tiket.domain.model import Actor, Notice, Staff, Ticket
 from tiket.domain.system import holder_actor
@@ -234,6 +235,7 @@ class Notifier:
                 ("mail.detail.unit", r.unit),
                 ("mail.detail.location", r.location),
                 ("mail.detail.asset", ticket.asset_tag or ""),
+                ("assets.mail.device", self._repeat(ticket)),
                 ("mail.detail.assignee", ticket.assignee_name or ""),
                 ("mail.detail.description", ticket.description),
                 ("mail.detail.diagnosis", ticket.diagnosis or ""),
@@ -243,6 +245,13 @@ class Notifier:
                 ("attachment.title", t("attachment.mail.count", count=len(ticket.attachments)))
             )
         return [(t(key), value) for key, value in rows if value]
+
+    def _repeat(self, ticket: Ticket) -> str:
+        """The *berulang* flag the ticket was filed with, in words ("" when it has none)."""
+        if not ticket.repeat_count:
+            return ""
+        params = {"count": ticket.repeat_count, "days": REPEAT_WINDOW_DAYS}
+        return self.words(Msg("assets.repeat.detail", params))
 
     def _deadline(self, ticket: Ticket) -> str | None:
         step = ticket.current_step()

@@ -16,6 +16,7 @@ from tiket.domain.aggregates import MonthDelta, Tally
 from tiket.domain.attachments import FileType
 from tiket.domain.model import HistoryEntry, Message, Once, Staff, Ticket
 from tiket.domain.vocabulary import Role
+from tiket.services.asset_ports import AssetStore
 from tiket.services.export_ports import ExportJobs, MonthTickets
 
 # --- values ---------------------------------------------------------------------------------
@@ -299,6 +300,8 @@ class Stores(Protocol):
     def figures(self) -> ReportFigures: ...
     @property
     def exports(self) -> ExportJobs: ...
+    @property
+    def assets(self) -> AssetStore: ...
 
     def create_table(self) -> None: ...
 

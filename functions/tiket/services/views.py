@@ -113,6 +113,7 @@ class StaffDetail(TypedDict):
     repair_assignee: str | None
     breaches: list[Step]
     survey: SurveyAnswersView | None
+    repeat_count: int | None  # filed about a repeat-failure device (berulang): its tickets
 
 
 class SurveyState(TypedDict):
@@ -173,6 +174,8 @@ class QueueRow(TicketSummary):
     current_step: StepView | None
     late_steps: list[Step]
     escalation_level: int  # the highest escalation level of a step still running
+    asset_tag: str | None
+    repeat_count: int | None  # filed about a repeat-failure device (berulang): its tickets
 
 
 def iso(instant: datetime | None, zone: tzinfo) -> str | None:
@@ -314,6 +317,7 @@ def staff_detail(ticket: Ticket, zone: tzinfo) -> StaffDetail:
         "tik_assignee_name": ticket.assignee_name,
         "repair_assignee": ticket.repair_assignee,
         "breaches": sorted(ticket.breaches),
+        "repeat_count": ticket.repeat_count,
         "survey": None
         if survey is None
         else {

@@ -46,6 +46,7 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
 
     from tiket.web.actions import bp as actions_bp
     from tiket.web.api import bp as api_bp
+    from tiket.web.assets import bp as assets_bp
     from tiket.web.conversation import bp as conversation_bp
     from tiket.web.files import bp as files_bp
     from tiket.web.openapi import bp as openapi_bp
@@ -61,6 +62,7 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
     app.register_blueprint(reports_bp)
     app.register_blueprint(actions_bp)
     app.register_blueprint(conversation_bp)
+    app.register_blueprint(assets_bp)
     if settings.dev_routes and not settings.production:
         from tiket.web.dev import bp as dev_bp
 

@@ -15,6 +15,14 @@ from typing_extensions import TypedDict
 
 from tiket.domain.vocabulary import Action, Role, Status, Step
 from tiket.services.action_forms import ACTION_FORMS
+from tiket.services.asset_views import (
+    DeviceFailures,
+    DeviceHistoryView,
+    DeviceList,
+    DeviceView,
+    ImportView,
+    LocationList,
+)
 from tiket.services.attachments import AttachmentRules, UploadForm, UploadView
 from tiket.services.conversation_forms import LookupForm, MessageForm, ReopenForm
 from tiket.services.export_jobs import ExportRequest, ExportStarted, ExportStatus
@@ -160,6 +168,12 @@ RESPONSES: tuple[type, ...] = (
     StaffTicketPage,
     StaffActed,
     SearchResult,
+    DeviceView,
+    DeviceList,
+    LocationList,
+    ImportView,
+    DeviceHistoryView,
+    DeviceFailures,
 )
 REQUEST_MODELS = (
     TicketForm,

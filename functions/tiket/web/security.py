@@ -111,6 +111,22 @@ def origin_matches(given: str, secrets: tuple[str, ...]) -> bool:
     return any(matches)
 
 
+def accepts_body(max_bytes: int) -> Callable[[View], View]:
+    """Route decorator (put it under the route's): this route takes a body of up to
+    ``max_bytes`` (a file upload) instead of the app's cap."""
+
+    def mark(view: View) -> View:
+        view.max_body_bytes = max_bytes  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def body_cap(default: int) -> int:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "max_body_bytes", default)
+
+
 def register(
     app: Flask, settings: Settings, files_origin: Callable[[], str | None] = lambda: None
 ) -> None:
@@ -129,7 +145,9 @@ def register(
     def _refuse_oversized_body() -> None:
         # Every route, including those that never read their body (resend, logout): refused
         # before any work, the rate limit's count included. Reading enforces it too.
-        if (request.content_length or 0) > settings.max_body_bytes:
+        cap = body_cap(settings.max_body_bytes)
+        request.max_content_length = cap  # reading the body holds to the same cap
+        if (request.content_length or 0) > cap:
             raise RequestEntityTooLarge()
 
     @app.before_request

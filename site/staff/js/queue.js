@@ -101,6 +101,11 @@ function renderItem(t) {
     li.dataset.level = String(t.escalation_level);
     head.append(h('span', 'badge badge-level', msg('level', { n: t.escalation_level })));
   }
+  if (t.repeat_count) {
+    const repeat = h('span', 'badge badge-repeat', msg('repeat'));
+    repeat.title = msg('repeat.detail', { n: t.repeat_count });
+    head.append(repeat);
+  }
   li.append(head);
   li.append(h('p', 'q-subject', t.subject || ''));
 

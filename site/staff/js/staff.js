@@ -3,6 +3,8 @@
 import { fetchJSON, msg, h, lang } from '../../js/common.js';
 
 export const REPORT_ROLES = ['tik', 'supervisor', 'admin'];
+// Devices (BMN): admins import the list, ICT staff print the labels.
+export const ASSET_ROLES = ['tik', 'admin'];
 const NEXT_KEY = 'tiket-staff-next';
 const $ = (id) => document.getElementById(id);
 
@@ -32,13 +34,15 @@ export function showStaff(staff) {
   if (staff.role_label) who.append(` · ${staff.role_label}`);
   const reports = $('nav-reports');
   if (reports) reports.hidden = !canReport(staff);
+  const assets = $('nav-assets');
+  if (assets) assets.hidden = !ASSET_ROLES.includes(staff.role);
   nav.hidden = false;
 }
 
 // Remember a staff page (ticket or reports) to come back to once signed in.
 export function rememberNext() {
   const page = location.pathname.split('/').pop() + location.search + location.hash;
-  if (!/^(ticket|reports)\.html/.test(page)) return;
+  if (!/^(ticket|reports|assets)\.html/.test(page)) return;
   try { localStorage.setItem(NEXT_KEY, JSON.stringify({ page, at: Date.now() })); } catch (e) { /* blocked */ }
 }
 
@@ -51,7 +55,7 @@ export function takeNext() {
     if (v && typeof v.page === 'string' && Date.now() - v.at < 30 * 60 * 1000) page = v.page;
   } catch (e) { /* blocked or malformed */ }
   // Only our own pages, with a ticket number or report period: never a foreign address.
-  return /^(ticket|reports)\.html(\?[A-Za-z0-9=&_\-]*)?(#[A-Za-z0-9\-]*)?$/.test(page) ? page : '';
+  return /^(ticket|reports|assets)\.html(\?[A-Za-z0-9=&_\-]*)?(#[A-Za-z0-9\-]*)?$/.test(page) ? page : '';
 }
 
 export function toSignIn() {

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import tzinfo
 
+from tiket.adapters.dynamodb.assets import DynamoAssets
 from tiket.adapters.dynamodb.export_jobs import DynamoExportJobs
 from tiket.adapters.dynamodb.figures import DynamoFigures
 from tiket.adapters.dynamodb.guards import DynamoIdempotency, DynamoRateCounter
@@ -27,6 +28,7 @@ class DynamoStores:
     rates: DynamoRateCounter
     figures: DynamoFigures
     exports: DynamoExportJobs
+    assets: DynamoAssets
 
     def create_table(self) -> None:
         """Create the table when missing (local stack, tests, benches). Production: infra/."""
@@ -56,4 +58,5 @@ def connect(table: str, host: str | None, region: str, zone: tzinfo) -> DynamoSt
         rates=DynamoRateCounter(),
         figures=DynamoFigures(bound),
         exports=DynamoExportJobs(),
+        assets=DynamoAssets(bound),
     )

@@ -16,6 +16,7 @@ from tiket.adapters.dynamodb.models import (
     utc_key,
 )
 from tiket.domain.attachments import FileType, StoredAttachment
+from tiket.domain.devices import is_device_tag
 from tiket.domain.model import Actor, HistoryEntry, Requester, Survey, Ticket
 from tiket.domain.standards import StepRecord
 from tiket.domain.text import WorkingMinutes
@@ -31,9 +32,12 @@ WRITTEN_ONCE = frozenset(
         "subject",
         "description",
         "asset_tag",
+        "repeat_count",
         "track_token",
         "month_pk",
         "month_sk",
+        "asset_pk",
+        "asset_sk",
     }
 )
 
@@ -53,6 +57,8 @@ def ticket_values(ticket: Ticket, next_check: datetime | None, zone: tzinfo) -> 
     holder = _holder_key(ticket)
     key_tail = f"{utc_key(ticket.created_at)}#{ticket.number}"
     is_open = ticket.status in OPEN_STATUSES
+    # Only a tag in its canonical spelling names a device; free text stays out of the index.
+    device = ticket.asset_tag if is_device_tag(ticket.asset_tag) else None
     r = ticket.requester
     survey = ticket.survey
     return {
@@ -68,6 +74,7 @@ def ticket_values(ticket: Ticket, next_check: datetime | None, zone: tzinfo) -> 
         "subject": ticket.subject,
         "description": ticket.description,
         "asset_tag": ticket.asset_tag,
+        "repeat_count": ticket.repeat_count,
         "track_token": ticket.track_token,
         "steps": [
             StepAttr(
@@ -130,6 +137,8 @@ def ticket_values(ticket: Ticket, next_check: datetime | None, zone: tzinfo) -> 
         "month_sk": key_tail,
         "assignee_pk": f"A#{holder}" if holder else None,
         "assignee_sk": key_tail if holder else None,
+        "asset_pk": f"ASSET#{device}" if device else None,
+        "asset_sk": key_tail if device else None,
     }
 
 
@@ -149,6 +158,7 @@ def ticket_from(item: TicketItem) -> Ticket:
         subject=item.subject,
         description=item.description,
         asset_tag=item.asset_tag,
+        repeat_count=None if item.repeat_count is None else int(item.repeat_count),
         track_token=item.track_token,
         steps=tuple(
             StepRecord(

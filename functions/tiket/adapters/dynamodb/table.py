@@ -15,7 +15,8 @@ step's escalation-ladder level rides in its entry of the ticket's ``steps`` list
 
 | item            | pk                    | sk                      | index keys (sparse)                      |
 |-----------------|-----------------------|-------------------------|------------------------------------------|
-| ticket          | ``T#<number>``        | ``META``                | due, list (while open), month, assignee  |
+| ticket          | ``T#<number>``        | ``META``                | due, list (while open), month, assignee, |
+|                 |                       |                         | asset (filed about a device)             |
 | history entry   | ``T#<number>``        | ``H#<utc-iso>#<revision>`` |                                       |
 | once-only record| ``T#<number>``        | ``O#<kind>#<key>``      | (ttl when it expires)                    |
 | message         | ``T#<number>``        | ``M#<utc-iso>#<revision>#<id>`` |                                  |
@@ -31,6 +32,11 @@ step's escalation-ladder level rides in its entry of the ticket's ``steps`` list
 | report counters, month total | ``R#<yyyy-mm>`` | ``total``      |                                          |
 | report counters, fresh | ``R#<yyyy-mm>`` | ``f#<utc minute>#<shard>`` | due (``FIGURES``)                 |
 | export job      | ``EXPORT#<id>``       | ``EXPORT``              | (ttl)                                    |
+| device (BMN)    | ``ASSET#<tag>``       | ``ASSET``               | list (``ALOC#<location>`` / ``ARETIRED``)|
+| device location | ``ASSETLOC``          | ``<location key>``      |                                          |
+| import lock     | ``ASSETLOCK``         | ``LOCK``                | (ttl)                                    |
+
+Devices: ``adapters/dynamodb/assets.py`` (the register, its locations and the import lock).
 
 Indexes (all project every attribute; all are sparse: an item is in an index only while it
 carries that index's keys):
@@ -43,12 +49,16 @@ carries that index's keys):
   ``FIGURES``: a month's fresh report counters (``due_sk`` = ``<utc minute>#<month>#<shard>``),
   which the sweep folds into the month's total once their minute is past (``figures.py``).
 - ``list``: ``list_pk`` = ``OPEN`` (open tickets, ``list_sk`` = ``<created-utc>#<number>``, the
-  staff queue) | ``ROLE#<role>`` (active staff, ``list_sk`` = email).
+  staff queue) | ``ROLE#<role>`` (active staff, ``list_sk`` = email) | ``ALOC#<location key>``
+  (active devices of a location, ``list_sk`` = tag in register order) | ``ARETIRED``.
 - ``month``: ``month_pk`` = ``M#<yyyy-mm>`` (month of creation in the unit's time zone),
   ``month_sk`` = ``<created-utc>#<number>``. Reports and exports read a period month by month.
 - ``assignee``: ``assignee_pk`` = ``A#<email>`` | ``A#POOL#tik`` | ``A#POOL#rt``,
   ``assignee_sk`` = ``<created-utc>#<number>``: the open tickets a staff member holds now, and
   the unclaimed ones of each pool (removed when the ticket leaves the open statuses).
+- ``asset``: ``asset_pk`` = ``ASSET#<tag>`` (a ticket filed about a device, its tag in the
+  canonical spelling), ``asset_sk`` = ``<created-utc>#<number>``: a device's tickets, newest
+  first, and how many fell in the repeat-failure window. Written once, with the ticket.
 
 A ticket's files (PRODUCT.md §11) are a list in its item (``attachments``: name, type, size,
 the keys of the file and its thumbnail in the files bucket, the message it came with). The
@@ -63,6 +73,7 @@ INDEXES = {
     "list": ("list_pk", "list_sk"),
     "month": ("month_pk", "month_sk"),
     "assignee": ("assignee_pk", "assignee_sk"),
+    "asset": ("asset_pk", "asset_sk"),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tiket.config import Settings
 from tiket.messages import REPORT_CHARTS
 from tiket.services.idempotency_keys import KEY_PATTERN
+from tiket.web.openapi.asset_paths import asset_paths
 from tiket.web.openapi.conversation_paths import IDEMPOTENCY_KEY, conversation_paths
 from tiket.web.openapi.helpers import (
     ACTION_TOKEN,
@@ -307,4 +308,5 @@ def paths(settings: Settings) -> dict[str, dict]:
             )
         },
         **workflow_paths(),
+        **asset_paths(period),
     }
