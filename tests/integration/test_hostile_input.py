@@ -38,8 +38,8 @@ from tests.support import (
 )
 from tiket.adapters.mail.message import to_bytes
 from tiket.adapters.mail.transports import OutboxTransport
+from tiket.adapters.table_files import FORMULA_STARTS
 from tiket.config import Settings
-from tiket.services.exports import FORMULA_STARTS
 from tiket.web.app import create_app
 
 JSON = {"Accept": "application/json"}
@@ -199,7 +199,8 @@ def test_markup_and_formulas_are_plain_text_in_exports(client, services, transpo
     sign_in(client, transport, "supervisor@example.go.id")
 
     csv_file = client.get("/api/reports/tickets.csv?period=2026-11")
-    rows = list(csv.reader(io.StringIO(csv_file.get_data(as_text=True).lstrip("\ufeff"))))
+    text = csv_file.get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     xlsx_file = client.get("/api/reports/tickets.xlsx?period=2026-11")
     sheet = load_workbook(io.BytesIO(xlsx_file.data)).active
     cells = [[cell.value for cell in row] for row in sheet.iter_rows()]

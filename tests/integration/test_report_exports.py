@@ -184,6 +184,7 @@ def test_only_its_owner_sees_a_job_and_only_while_its_file_is_kept(
     assert client.get("/api/reports/exports/no-such-job").status_code == 404
     assert client.get(f"/api/reports/exports/{'x' * 500}").status_code == 404
     clock.advance(days=1, minutes=1)
+    sign_in(client, transport, "supervisor@example.go.id")  # a session lasts 10 hours at most
     assert client.get(f"/api/reports/exports/{job_id}").status_code == 404
 
 

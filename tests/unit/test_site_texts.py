@@ -1,5 +1,6 @@
-"""Every text a page marks for translation has its English words in ``site/js/i18n.js``: a
-page switched to English never shows a key or keeps an Indonesian line."""
+"""Every text a page marks for translation has its English words in ``site/js/i18n*.js``
+(the conversation's own in ``i18n-conversation.js``): a page switched to English never shows
+a key or keeps an Indonesian line."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ from pathlib import Path
 import pytest
 
 SITE = Path(__file__).resolve().parents[2] / "site"
-ENGLISH = set(re.findall(r"^\s*'([^']+)':", (SITE / "js" / "i18n.js").read_text(), re.M))
+ENGLISH = {
+    key
+    for catalogue in (SITE / "js").glob("i18n*.js")
+    for key in re.findall(r"^\s*'([^']+)':", catalogue.read_text(), re.M)
+}
 PAGES = sorted(SITE.rglob("*.html"))
 
 

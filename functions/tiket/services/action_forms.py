@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_core import PydanticCustomError
 
 from tiket.domain.vocabulary import Action, Decision
+from tiket.services.forms import TEXT_REFUSED, text_pattern
 
 TEXT_LIMITS = {"diagnosis": 2000, "resolution": 2000, "reason": 500, "text": 2000}
 # ASCII digits, a few of them: str.isdigit() also takes "²", which int() refuses, and int()
@@ -20,7 +21,9 @@ DECISIONS = ", ".join(Decision)
 
 
 def _text(field: str) -> Any:
-    return Field(max_length=TEXT_LIMITS[field])
+    # The schema states what ``_plain_text`` checks: not blank, no control characters.
+    pattern = text_pattern(TEXT_REFUSED)
+    return Field(max_length=TEXT_LIMITS[field], json_schema_extra={"pattern": pattern})
 
 
 class ActionForm(BaseModel):

@@ -59,10 +59,10 @@ SINGLE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # validators stay the rule; these only describe it): some visible character and none of the
 # control characters a field refuses. One-line fields fold line breaks and tabs to spaces.
 _ONE_LINE_REFUSED = r"\x00-\x08\x0e-\x1b\x7f"
-_TEXT_REFUSED = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+TEXT_REFUSED = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
 
 
-def _text_pattern(refused: str, required: bool = True) -> str:
+def text_pattern(refused: str, required: bool = True) -> str:
     if not required:
         return f"^[^{refused}]*$"
     return f"^[^{refused}]*[^\\s\\x00-\\x1f\\x7f][^{refused}]*$"
@@ -73,7 +73,7 @@ def _limit(field: str, **schema: Any):
 
 
 def _line(field: str, required: bool = True):
-    return _limit(field, pattern=_text_pattern(_ONE_LINE_REFUSED, required))
+    return _limit(field, pattern=text_pattern(_ONE_LINE_REFUSED, required))
 
 
 class TicketForm(BaseModel):
@@ -91,7 +91,7 @@ class TicketForm(BaseModel):
     category: Annotated[str, _limit("category")]  # the configured codes: see web/openapi.py
     asset_tag: Annotated[str | None, _line("asset_tag", required=False)] = None
     subject: Annotated[str, _line("subject")]
-    description: Annotated[str, _limit("description", pattern=_text_pattern(_TEXT_REFUSED))]
+    description: Annotated[str, _limit("description", pattern=text_pattern(TEXT_REFUSED))]
     # Upload ids (POST /api/uploads); each file is checked by tiket.services.attachments.
     attachments: Annotated[
         list[Any],
@@ -186,7 +186,7 @@ class SurveyForm(BaseModel):
 
     answers: SurveyAnswers
     suggestion: Annotated[
-        str | None, _limit("suggestion", pattern=_text_pattern(_TEXT_REFUSED, required=False))
+        str | None, _limit("suggestion", pattern=text_pattern(TEXT_REFUSED, required=False))
     ] = None
 
     @field_validator("suggestion")

@@ -67,16 +67,17 @@ def _words(value: str | None, field: str) -> str:
 
 
 def parse_query(args: dict[str, str | None]) -> Query:
-    """The query from request arguments ``q``, ``requester``, ``status``, ``from``, ``to``."""
-    status = (args.get("status") or "").strip()
-    if status and status not in STATUS_GROUPS and status not in tuple(Status):
+    """The query from request arguments ``q``, ``requester``, ``status``, ``from``, ``to``.
+    An empty ``status``, ``from`` or ``to`` is given, and wrong (the page leaves them out)."""
+    status = args.get("status")
+    if status is not None and status not in STATUS_GROUPS and status not in tuple(Status):
         choices = ", ".join([*STATUS_GROUPS, *Status])
         raise ValidationFailed({"status": Msg("field.choice", {"choices": choices})})
     days: dict[str, date | None] = {}
     for name in ("from", "to"):
-        text = (args.get(name) or "").strip()
+        text = args.get(name)
         try:
-            days[name] = date.fromisoformat(text) if text else None
+            days[name] = None if text is None else date.fromisoformat(text.strip())
         except ValueError:
             raise ValidationFailed(
                 {name: Msg("workflow.bad_period", {"months": MAX_MONTHS})}
@@ -84,7 +85,7 @@ def parse_query(args: dict[str, str | None]) -> Query:
     return Query(
         text=_words(args.get("q"), "q"),
         requester=_words(args.get("requester"), "requester"),
-        status=status,
+        status=status or "",
         start=days["from"],
         end=days["to"],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, request
+from werkzeug.routing import BaseConverter
 
 from tiket.domain.standards import TimeStandards
 from tiket.domain.vocabulary import STEP_ORDER, Status, Step
@@ -13,6 +14,18 @@ from tiket.web.http import client, json_body, lang, services
 from tiket.web.schemas import Options, StandardView, SurveyDone
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+class TrackToken(BaseConverter):
+    """A tracking token, never ``lookup`` (``POST /api/track/lookup`` is its own resource:
+    its 405 and OPTIONS name its methods only)."""
+
+    regex = r"(?!lookup$)[^/]+"
+
+
+@bp.record_once
+def _track_tokens(state) -> None:
+    state.app.url_map.converters["track"] = TrackToken
 
 
 @bp.get("/health")
@@ -76,7 +89,7 @@ def file_ticket():
     return json_response(filed.as_json(), 201 if filed.created else 200)
 
 
-@bp.get("/track/<token>")
+@bp.get("/track/<track:token>")
 def track(token: str):
     view = services().tracking.view(token, lang())
     g.ticket = view["number"]

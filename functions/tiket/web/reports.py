@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, request
 
+from tiket.domain.errors import ValidationFailed
+from tiket.domain.text import Msg
 from tiket.services.reports import Period
 from tiket.web.errors import json_response
 from tiket.web.http import json_body, lang, services
@@ -40,7 +42,10 @@ def download(name: str, fmt: str):
 @bp.get("/charts/<name>.svg")
 @signed_in(*REPORT_ROLES)
 def chart(name: str):
-    narrow = request.args.get("size") == "narrow"
+    size = request.args.get("size")
+    if size not in (None, "narrow"):
+        raise ValidationFailed({"size": Msg("field.choice", {"choices": "narrow"})})
+    narrow = size == "narrow"
     file = services().reports.chart(name, _period(), lang(), narrow)
     response = _file_response(file.body, file.mimetype)
     response.headers["Content-Security-Policy"] = SVG_CSP

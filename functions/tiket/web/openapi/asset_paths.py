@@ -8,7 +8,8 @@ from tiket.web.openapi.helpers import STRING, ok, operation, path_param, ref
 
 # A tag as printed or typed: digits with dots (3100102001.12, 3.10.01.02.001.12).
 TAG = {"type": "string", "pattern": "^[0-9][0-9.]{0,99}$", "minLength": 1, "maxLength": 100}
-LOCATION_KEY = {"type": "string", "maxLength": 100}
+# Longer keys than any location are read as their first 100 characters (no such location).
+LOCATION_KEY = {"type": "string", "minLength": 1}
 
 
 def asset_paths(period: list[dict]) -> dict[str, dict]:
