@@ -27,6 +27,13 @@ let uploads = null;
   uploads.add(picked);
 }));
 
+// Devices (QR labels, the search by location): device.js loads for a label's link
+// (?asset=) or with the first touch of the device or location fields.
+let devices = null;
+const loadDevices = () => { devices = devices || import('./device.js'); };
+if (new URLSearchParams(window.location.search).has('asset')) loadDevices();
+['asset_tag', 'location'].forEach((id) => $(id).addEventListener('focus', loadDevices, { once: true }));
+
 function updateCounter() {
   const n = desc.value.length;
   const max = desc.maxLength > 0 ? desc.maxLength : 5000;
