@@ -282,7 +282,12 @@ def test_on_lambda_a_job_is_an_asynchronous_invocation_of_the_function(monkeypat
             calls.append(request)
 
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "tiket-prod")
-    monkeypatch.setattr(job_starters.boto3, "client", lambda *a, **k: Client())
+    class Session:
+        def create_client(self, service, **options):
+            assert service == "lambda"
+            return Client()
+
+    monkeypatch.setattr(job_starters, "get_session", Session)
     starter = job_starters.starter_for(lambda job_id: None, "ap-southeast-3")
     starter.start("abc")
     assert calls == [

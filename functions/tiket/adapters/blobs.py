@@ -28,10 +28,10 @@ from functools import partial
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.session import get_session
 
 from tiket.domain.attachments import MAX_DOWNLOAD_SECONDS
 from tiket.domain.errors import Unavailable
@@ -66,7 +66,10 @@ def s3_client(region: str, endpoint_url: str | None = None) -> Any:
     as ap-southeast-3. A local endpoint (moto) gets path-style URLs."""
     style = "path" if endpoint_url else "virtual"
     config = CLIENT_CONFIG.merge(Config(s3={"addressing_style": style}))  # type: ignore[arg-type]
-    return boto3.client("s3", region_name=region, endpoint_url=endpoint_url, config=config)
+    # botocore's own session: boto3 would add its import (and s3transfer's) to every cold start.
+    return get_session().create_client(
+        "s3", region_name=region, endpoint_url=endpoint_url, config=config
+    )
 
 
 class Blobs:

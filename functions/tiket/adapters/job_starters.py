@@ -11,8 +11,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import boto3
 from botocore.config import Config
+from botocore.session import get_session
 
 from tiket.log import log_event
 
@@ -50,6 +50,6 @@ def starter_for(run: Callable[[str], None], region: str) -> LambdaStarter | Thre
     """A Lambda invocation when running on Lambda (the runtime names the function)."""
     function = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
     if function:
-        client = boto3.client("lambda", region_name=region, config=CLIENT_CONFIG)
+        client = get_session().create_client("lambda", region_name=region, config=CLIENT_CONFIG)
         return LambdaStarter(client, function)
     return ThreadStarter(run)
