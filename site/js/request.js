@@ -23,7 +23,10 @@ let uploads = null;
   const picked = Array.from(ev.target.files || []);
   ev.target.value = '';
   if (!picked.length) return;
-  if (!uploads) uploads = await import('./upload.js');
+  if (!uploads) {
+    const { uploader } = await import('./upload.js');
+    uploads = uploader({ list: $('upload-list'), status: $('upload-status'), error: $('attachments-error'), pick: $('file-pick') });
+  }
   uploads.add(picked);
 }));
 

@@ -127,9 +127,7 @@ def test_twins_of_one_message_make_one_and_keep_its_files(services, uploads_stay
     assert not twin.created and twin.message.id == first.message.id
     (kept,) = services.tickets.get(number).attachments
     assert stored(services, kept.key) and stored(services, kept.thumbnail_key)
-    assert [k for k in _kept_keys(services) if photo in k] == sorted(
-        [kept.key, kept.thumbnail_key]
-    )
+    assert [k for k in _kept_keys(services) if photo in k] == sorted([kept.key, kept.thumbnail_key])
     assert len(services.tickets.messages(number)) == 1
 
 

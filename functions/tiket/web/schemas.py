@@ -203,7 +203,8 @@ def component_schemas(handle_cap: int) -> dict[str, Any]:
 def _action_form(handle_cap: int) -> dict[str, Any]:
     """The fields of every staff action in one body: each action reads its own."""
     properties: dict[str, Any] = {}
-    for model in ACTION_FORMS.values():
+    # A reply link's body is a message: its files too (``from_reply_link``).
+    for model in (*ACTION_FORMS.values(), MessageForm):
         properties.update(model.model_json_schema(ref_template=REF)["properties"])
     properties["estimate_minutes"] = {
         "anyOf": [
