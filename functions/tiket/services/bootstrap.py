@@ -241,6 +241,7 @@ class Services:
             self.rate_limiter,
             self.clock,
             self.metrics or Metrics(self.settings.stage),
+            self.attachments,
         )
 
 

@@ -35,7 +35,7 @@ from tiket.domain.model import Actor, Message, Once, Staff, Ticket
 from tiket.domain.text import Msg
 from tiket.domain.vocabulary import STAFF_ROLES, Action, Channel, Role
 from tiket.log import log_event
-from tiket.services.attachments import AttachmentService
+from tiket.services.attachments import AttachmentService, Checked
 from tiket.services.conversation_forms import MessageForm
 from tiket.services.forms import parse
 from tiket.services.idempotency_keys import checked_key
@@ -150,26 +150,35 @@ class ConversationService:
         text: str,
         via: Channel,
         key: str | None,
-        attachments: Sequence[object] = (),
+        attachments: Sequence[object] | Checked = (),
     ) -> Posted:
-        """``text`` by ``author`` on ``ticket`` with the uploads ``attachments``, once per
+        """``text`` by ``author`` on ``ticket`` with the uploads ``attachments`` (their ids,
+        or the files of a reply email as ``services.mail_files`` judged them), once per
         ``key``. Raises ``ValidationFailed`` naming a bad file (nothing stored), ``Conflict``
         when the conversation is over, ``IdempotencyMismatch`` when ``key`` came with other
         text or files."""
         digest = _digest(ticket.number, key) if key else None
         message_id = digest[:24] if digest else secrets.token_hex(12)
+        requested = (
+            tuple(f.upload_id for f in attachments.files)
+            if isinstance(attachments, Checked)
+            else tuple(attachments)
+        )
         if digest and self.tickets.has_once(ticket.number, Once("message", digest)):
             # A repeat: answered before its files are looked at, since the first post
             # claimed them and removed their uploads.
-            return self._earlier(ticket, message_id, text, attachments)
-        ensure_room(ticket, len(attachments))
-        try:
-            checked = self.files.check(attachments)  # reads only: a bad file stops it here
-        except ValidationFailed:
-            # A twin request may have posted it meanwhile, taking the uploads with it.
-            if digest and self.tickets.has_once(ticket.number, Once("message", digest)):
-                return self._earlier(ticket, message_id, text, attachments)
-            raise
+            return self._earlier(ticket, message_id, text, requested)
+        ensure_room(ticket, len(requested))
+        if isinstance(attachments, Checked):  # files of a reply email, judged already
+            checked = attachments
+        else:
+            try:
+                checked = self.files.check(attachments)  # reads only: a bad file stops it
+            except ValidationFailed:
+                # A twin request may have posted it meanwhile, taking the uploads with it.
+                if digest and self.tickets.has_once(ticket.number, Once("message", digest)):
+                    return self._earlier(ticket, message_id, text, requested)
+                raise
         ids = tuple(f.upload_id for f in checked.files)
         try:
             with self.files.attaching(ticket.number, checked, message_id=message_id) as batch:
@@ -183,7 +192,7 @@ class ConversationService:
                     except WriteConflict:
                         if digest and self.tickets.has_once(ticket.number, Once("message", digest)):
                             batch.abandon()  # the twin request's message and files answer
-                            return self._earlier(ticket, message_id, text, attachments)
+                            return self._earlier(ticket, message_id, text, requested)
                         ticket = self.uow.load(ticket.number)  # moved on: again, if open
                         continue
                     self.metrics.count("Messages", side=_side(author), via=via)
@@ -202,12 +211,12 @@ class ConversationService:
             raise Conflict(Msg("error.filing_conflict"), current_status=ticket.status) from None
 
     def _earlier(
-        self, ticket: Ticket, message_id: str, text: str, attachments: Sequence[object]
+        self, ticket: Ticket, message_id: str, text: str, attachments: tuple[object, ...]
     ) -> Posted:
         earlier = next((m for m in self.thread(ticket.number) if m.id == message_id), None)
         if earlier is None:  # the key's record outlived its message: cannot be, but say so
             raise Conflict(Msg("error.filing_conflict"), current_status=ticket.status)
-        if earlier.text != text or earlier.attachments != tuple(attachments):
+        if earlier.text != text or earlier.attachments != attachments:
             raise IdempotencyMismatch(Msg("conversation.idempotency_mismatch"))
         return Posted(False, earlier, self.tickets.get(ticket.number) or ticket)
 

@@ -14,7 +14,7 @@ from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
 from tiket.domain.vocabulary import Action, Role, Status, Step
-from tiket.services.action_forms import ACTION_FORMS
+from tiket.services.action_forms import ACTION_FORMS, ActionForm
 from tiket.services.asset_views import (
     DeviceFailures,
     DeviceHistoryView,
@@ -204,7 +204,8 @@ def _action_form(handle_cap: int) -> dict[str, Any]:
     """The fields of every staff action in one body: each action reads its own."""
     properties: dict[str, Any] = {}
     # A reply link's body is a message: its files too (``from_reply_link``).
-    for model in (*ACTION_FORMS.values(), MessageForm):
+    forms: list[type[ActionForm]] = [*ACTION_FORMS.values(), MessageForm]
+    for model in forms:
         properties.update(model.model_json_schema(ref_template=REF)["properties"])
     properties["estimate_minutes"] = {
         "anyOf": [
