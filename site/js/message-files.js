@@ -7,20 +7,21 @@ const $ = (id) => document.getElementById(id);
 // -attachments-error; see track.html). Returns what messageForm asks of it.
 export function picker(prefix) {
   let uploads = null;
+  let loading = null; // one list for both inputs, even when two picks beat the import
   [`${prefix}-camera`, `${prefix}-pick`].forEach((id) => $(id).addEventListener('change', async (ev) => {
     const picked = Array.from(ev.target.files || []);
     ev.target.value = '';
     if (!picked.length) return;
-    if (!uploads) {
-      const { uploader } = await import('./upload.js');
-      uploads = uploader({
+    if (!loading) {
+      loading = import('./upload.js').then(({ uploader }) => uploader({
         list: $(`${prefix}-uploads`),
         status: $(`${prefix}-upload-status`),
         error: $(`${prefix}-attachments-error`),
         pick: $(`${prefix}-pick`),
         countKey: 'files.count.message',
-      });
+      }));
     }
+    uploads = await loading;
     uploads.add(picked);
   }));
   const error = $(`${prefix}-attachments-error`);
