@@ -20,6 +20,12 @@ export function renderThread(list, messages) {
     li.append(head);
     if (m.at) li.append(timeEl(m.at, false));
     li.append(h('p', 'msg-text', String(m.text || '')));
+    // Its files are filled in by message-files.js threadFiles (loaded only when there are).
+    if (Array.isArray(m.attachments) && m.attachments.length && typeof m.id === 'string') {
+      const ul = h('ul', 'files msg-files');
+      ul.dataset.files = m.id;
+      li.append(ul);
+    }
     list.append(li);
   });
 }
@@ -43,11 +49,13 @@ function counterOf(textarea, counter) {
 // A form that sends one message. One Idempotency-Key per message: kept while the same text
 // is sent again (a double click, a retry after the answer was lost), new once it is stored
 // or the text changes, so one message is never made twice and two are never merged.
-export function messageForm({ form, textarea, counter, button, status, error, url, onPosted }) {
+// ``files``: the form's photo and file picker (message-files.js picker), if it has one.
+export function messageForm({ form, textarea, counter, button, status, error, url, onPosted, files }) {
   let key = uuid();
+  let lastSent = ''; // the body last sent with ``key``
   let busy = false;
   const count = counterOf(textarea, counter);
-  textarea.addEventListener('input', () => { key = uuid(); error.textContent = ''; textarea.removeAttribute('aria-invalid'); });
+  textarea.addEventListener('input', () => { key = uuid(); lastSent = ''; error.textContent = ''; textarea.removeAttribute('aria-invalid'); });
   count();
   const fieldError = (text) => {
     error.textContent = text;
@@ -60,11 +68,18 @@ export function messageForm({ form, textarea, counter, button, status, error, ur
     status.hidden = true;
     const text = textarea.value.trim();
     if (!text) { fieldError(msg('thread.required')); return; }
+    if (files && files.pending()) { say(status, msg('files.wait'), false); return; }
+    const body = { text };
+    if (files) body.attachments = files.ids();
+    // The same text with other files is another message: a new key.
+    const sent = JSON.stringify(body);
+    if (lastSent && sent !== lastSent) key = uuid();
+    lastSent = sent;
     busy = true;
     button.disabled = true;
     let r = null;
     try {
-      r = await fetchJSON(url(), { method: 'POST', body: { text }, headers: { 'Idempotency-Key': key } });
+      r = await fetchJSON(url(), { method: 'POST', body, headers: { 'Idempotency-Key': key } });
     } catch (e) {
       say(status, msg(e instanceof NetworkError ? 'thread.network' : 'thread.error'), false);
     } finally {
@@ -75,6 +90,8 @@ export function messageForm({ form, textarea, counter, button, status, error, ur
     if (r.status === 201 || r.status === 200) {
       textarea.value = '';
       key = uuid();
+      lastSent = '';
+      if (files) files.clear();
       count();
       say(status, msg('thread.sent'), true);
       onPosted(r.data);
@@ -82,6 +99,12 @@ export function messageForm({ form, textarea, counter, button, status, error, ur
     }
     const data = r.data || {};
     if (r.status === 400 && data.fields && data.fields.text) { key = uuid(); fieldError(String(data.fields.text)); return; }
+    const fileField = r.status === 400 && data.fields && Object.keys(data.fields).find((f) => f.startsWith('attachments'));
+    if (fileField && files) {
+      files.showError(fileField, String(data.fields[fileField]));
+      say(status, String(data.message || msg('thread.error')), false);
+      return;
+    }
     if (r.status === 429) say(status, msg('e429'), false);
     else if (r.status >= 500) say(status, msg('thread.error'), false);
     else say(status, String(data.message || msg('thread.error')), false);

@@ -12,6 +12,8 @@ export const conversation = {
   'thread.network': 'The message was not sent because the connection dropped. Your text is kept; send again.',
   'thread.error': 'The message could not be sent. Your text is kept; please send again.',
   'thread.by_email': 'by email',
+  'thread.files.hint': 'JPEG, PNG, WebP or PDF, up to 5 files per message of at most 10 MB each. Location data (GPS) in photos is removed.',
+  'msg.files.count.message': 'At most {max} files per message.',
   'staff.thread.label': 'Message to the requester',
   'staff.thread.hint': 'Emailed to the requester and shown on their tracking page. The ticket’s status does not change.',
   'reopen.title': 'Problem not solved?',

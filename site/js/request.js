@@ -18,12 +18,19 @@ loadOptions();
 
 // Photos and files: the upload code (upload.js) loads with the first file picked, so the
 // form itself stays small.
+// One list for both inputs, even when two picks come before the code has loaded.
 let uploads = null;
+let loadingUploads = null;
 ['file-camera', 'file-pick'].forEach((id) => $(id).addEventListener('change', async (ev) => {
   const picked = Array.from(ev.target.files || []);
   ev.target.value = '';
   if (!picked.length) return;
-  if (!uploads) uploads = await import('./upload.js');
+  if (!loadingUploads) {
+    loadingUploads = import('./upload.js').then(({ uploader }) => uploader({
+      list: $('upload-list'), status: $('upload-status'), error: $('attachments-error'), pick: $('file-pick'),
+    }));
+  }
+  uploads = await loadingUploads;
   uploads.add(picked);
 }));
 

@@ -3,6 +3,7 @@
 import { fetchJSON, loadOptions, showUnitName, msg, h, timeEl, formatDateTime, ready, onLanguageChange, NetworkError } from './common.js';
 import { dateCell, renderSteps as stepRows } from './steps.js';
 import { renderThread, messageForm, reopenForm, lookupForm } from './conversation.js';
+import { picker, threadFiles } from './message-files.js';
 
 const $ = (id) => document.getElementById(id);
 const UNSUR = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7', 'u8', 'u9'];
@@ -285,9 +286,14 @@ function render() {
 // The thread and its form (none once closed or cancelled), and the reopen choice.
 function renderConversation(t) {
   renderThread($('thread'), t.messages);
+  threadFiles($('thread'), t.messages, async () => {
+    await load({ quiet: true });
+    return ticket && ticket.messages;
+  });
   const over = t.status === 'closed' || t.status === 'cancelled';
   $('message-form').hidden = over;
   $('thread-closed').hidden = !over;
+  $('message-files').hidden = !(options && options.attachments);
   const reopen = t.reopen && typeof t.reopen === 'object' ? t.reopen : {};
   $('reopen').hidden = !reopen.open;
   $('reopen-until').hidden = !reopen.until;
@@ -378,6 +384,7 @@ messageForm({
   ...part('message'),
   url: () => `/api/track/${encodeURIComponent(token)}/messages`,
   onPosted: () => load({ quiet: true }),
+  files: picker('message'),
 });
 reopenForm({
   ...part('reopen'),

@@ -7,8 +7,10 @@ builders are ``tiket.domain.attachments.upload_key``, ``attachment_key``, ``thum
   bound as metadata (``presigned_post(..., metadata={"name": ...})``, read back by ``head``).
   Read once, when the id is attached, then deleted; never attached ones expire by the
   bucket's lifecycle (1 day).
-- ``attachments/<ticket number>/<upload id>``: the kept file (pictures re-encoded).
-- ``thumbs/<ticket number>/<upload id>``: its JPEG thumbnail (pictures only).
+- ``attachments/<ticket number>/<upload id>``: the kept file (pictures re-encoded); a
+  message's files end in ``-<copy id>`` (``attachment_key``: twins of one message never
+  share an object).
+- ``thumbs/<ticket number>/<upload id>``: its JPEG thumbnail (pictures only), the same way.
 
 The ticket number leads so that everything of one ticket can be listed and erased together
 (§14), and the lifecycle can expire attachments and thumbnails by prefix (12 months).

@@ -61,6 +61,7 @@ UPLOAD_CLAIM_KEEP = timedelta(days=7)
 _UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{22}")
 UPLOAD_ID_PATTERN = "^[A-Za-z0-9_-]{22}$"  # the same, for JSON Schema
 _TICKET = re.compile(r"[A-Za-z0-9-]{1,64}")
+_COPY = re.compile(r"[0-9a-f]{8}")
 _SEPARATORS = frozenset("/\\")
 # Joiners shape emoji and Indic/Persian script; every other format character (bidi
 # overrides and isolates, zero-width space, BOM, ...) can disguise a name.
@@ -152,12 +153,27 @@ def upload_key(upload_id: str) -> str:
     return f"uploads/{check_upload_id(upload_id)}"
 
 
-def attachment_key(ticket: str, upload_id: str) -> str:
-    return f"attachments/{_ticket(ticket)}/{check_upload_id(upload_id)}"
+def attachment_key(ticket: str, upload_id: str, copy: str | None = None) -> str:
+    """``copy``: set for a message's files (``new_copy_id``): two requests that send the same
+    upload with one message (a double click) each keep their own objects, so the one that
+    loses deletes its copies without touching the winner's."""
+    return f"attachments/{_ticket(ticket)}/{check_upload_id(upload_id)}{_copy(copy)}"
 
 
-def thumbnail_key(ticket: str, upload_id: str) -> str:
-    return f"thumbs/{_ticket(ticket)}/{check_upload_id(upload_id)}"
+def thumbnail_key(ticket: str, upload_id: str, copy: str | None = None) -> str:
+    return f"thumbs/{_ticket(ticket)}/{check_upload_id(upload_id)}{_copy(copy)}"
+
+
+def new_copy_id() -> str:
+    return secrets.token_hex(4)
+
+
+def _copy(copy: str | None) -> str:
+    if copy is None:
+        return ""
+    if not _COPY.fullmatch(copy):
+        raise ValueError(f"not a copy id: {copy!r}")
+    return f"-{copy}"
 
 
 def _ticket(ticket: str) -> str:

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tiket.domain.errors import Conflict
+from tiket.domain.attachments import StoredAttachment
+from tiket.domain.errors import Conflict, ValidationFailed
 from tiket.domain.lifecycle import STAFF_ACTIONS
 from tiket.domain.model import HistoryEntry, Message, Notice, Once, Outcome, Ticket
 from tiket.domain.text import Msg
 from tiket.domain.vocabulary import FINAL_STATUSES, STAFF_ROLES, Action, Role
 
 MAX_TEXT = 2000
+# The files of a ticket's messages live in its one item (DynamoDB: 400 KB at most); 50 files
+# (a few hundred bytes each) keep it far from that, and no real case needs more.
+MAX_FILES_PER_TICKET = 50
 
 
 def ensure_open(ticket: Ticket) -> None:
@@ -28,6 +32,14 @@ def ensure_open(ticket: Ticket) -> None:
         )
 
 
+def ensure_room(ticket: Ticket, count: int) -> None:
+    """``count`` more files fit on ``ticket``."""
+    if count and len(ticket.attachments) + count > MAX_FILES_PER_TICKET:
+        left = max(0, MAX_FILES_PER_TICKET - len(ticket.attachments))
+        params = {"max": MAX_FILES_PER_TICKET, "left": left}
+        raise ValidationFailed({"attachments": Msg("attachment.ticket_full", params)})
+
+
 def staff_contact(ticket: Ticket) -> str:
     """Who hears of the requester's message: the staff member holding the ticket, else the
     last one who held it (a referral not yet accepted, a resolved ticket), else the ICT pool
@@ -36,11 +48,25 @@ def staff_contact(ticket: Ticket) -> str:
     return f"staff:{email}" if email else "pool:tik"
 
 
-def post_message(ticket: Ticket, message: Message, once: tuple[Once, ...] = ()) -> Outcome:
-    """``message`` added to ``ticket``'s conversation; raises ``Conflict`` once it is over."""
+def post_message(
+    ticket: Ticket,
+    message: Message,
+    once: tuple[Once, ...] = (),
+    files: tuple[StoredAttachment, ...] = (),
+) -> Outcome:
+    """``message`` added to ``ticket``'s conversation, with the ``files`` it carries (kept
+    on the ticket beside the filing's, marked with the message's id); raises ``Conflict``
+    once the conversation is over."""
     ensure_open(ticket)
+    ensure_room(ticket, len(files))
+    if tuple(f.id for f in files) != message.attachments or any(
+        f.message_id != message.id for f in files
+    ):
+        raise ValueError(f"The files of message {message.id} are not its attachments")
     author = message.author
-    extra = {"author": author.name, "role": author.role, "text": message.text}
+    # Emails say how many files came and link to the ticket; they never carry them.
+    extra = {"author": author.name, "role": author.role, "text": message.text, "files": len(files)}
+    ticket = replace(ticket, attachments=ticket.attachments + files) if files else ticket
     if author.role == Role.REQUESTER:
         after = replace(ticket, requester_messages=ticket.requester_messages + 1)
         # The staff member is given the links they may use now (a reply link is added to
@@ -57,6 +83,6 @@ def post_message(ticket: Ticket, message: Message, once: tuple[Once, ...] = ()) 
         from_status=ticket.status,
         to_status=ticket.status,
         actor=author,
-        params={"message": message.id},
+        params={"message": message.id, **({"files": len(files)} if files else {})},
     )
     return Outcome(after, history, (notice,), once, messages=(message,))

@@ -23,6 +23,7 @@ from tiket.messages import (
     conversation,
     errors,
     mail,
+    message_files,
     pages,
     report_figures,
     reports,
@@ -77,6 +78,7 @@ CATALOGUE = _merge(
     conversation.ENTRIES,
     report_figures.ENTRIES,
     workflow.ENTRIES,
+    message_files.ENTRIES,
 )
 
 # Vocabulary codes inside a ``Msg`` are shown by their label.

@@ -32,12 +32,9 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "This ticket's conversation is over (status {status}).",
     },
     "conversation.idempotency_mismatch": {
-        "id": "Kunci Idempotency-Key ini sudah dipakai untuk pesan dengan isi berbeda.",
-        "en": "This Idempotency-Key was already used for a message with a different text.",
-    },
-    "field.attachments_unavailable": {
-        "id": "Lampiran belum dapat dikirim bersama pesan. Kirim pesan tanpa lampiran.",
-        "en": "Attachments cannot be sent with a message yet. Send it without them.",
+        "id": "Kunci Idempotency-Key ini sudah dipakai untuk pesan dengan isi atau lampiran "
+        "berbeda.",
+        "en": "This Idempotency-Key was already used for a message with a different text or files.",
     },
     "reopen.not_open": {
         "id": "Permohonan hanya dapat dibuka kembali setelah selesai ditangani dan sebelum "

@@ -45,6 +45,7 @@ from tiket.domain.attachments import (
     check_size,
     check_upload_ids,
     check_upload_request,
+    new_copy_id,
     new_upload_id,
     thumbnail_key,
     upload_key,
@@ -301,14 +302,16 @@ class AttachmentService:
         blobs = self._store()
         written: list[str] = []
         kept: list[StoredAttachment] = []
+        # A ticket's number is new at each filing; a message's twin shares it and the ids.
+        copy = new_copy_id() if message_id is not None else None
         try:
             for item in checked.files:
-                key = attachment_key(number, item.upload_id)
+                key = attachment_key(number, item.upload_id, copy)
                 written.append(key)
                 blobs.put(key, item.kept.data, item.kept.content_type)
                 thumb = None
                 if item.kept.thumbnail is not None and item.kept.thumbnail_type is not None:
-                    thumb = thumbnail_key(number, item.upload_id)
+                    thumb = thumbnail_key(number, item.upload_id, copy)
                     written.append(thumb)
                     blobs.put(thumb, item.kept.thumbnail, item.kept.thumbnail_type)
                 kept.append(
@@ -361,6 +364,15 @@ class AttachmentService:
         """The files of ``ticket`` that came with ``message_id`` (None: filed with the
         ticket), each with freshly signed links."""
         return [self.view(a) for a in ticket.attachments if a.message_id == message_id]
+
+    def by_message(self, ticket: Ticket) -> dict[str, list[AttachmentView]]:
+        """The files of ``ticket``'s messages, by message id, each with freshly signed
+        links (the thread shows them under their message)."""
+        shown: dict[str, list[AttachmentView]] = {}
+        for attachment in ticket.attachments:
+            if attachment.message_id is not None:
+                shown.setdefault(attachment.message_id, []).append(self.view(attachment))
+        return shown
 
     def view(self, attachment: StoredAttachment) -> AttachmentView:
         blobs = self._store()

@@ -188,6 +188,7 @@ class Services:
             self.rate_limiter,
             self.clock,
             metrics,
+            self.attachments,
         )
         self.requester = RequesterService(
             self.uow,
@@ -240,6 +241,7 @@ class Services:
             self.rate_limiter,
             self.clock,
             self.metrics or Metrics(self.settings.stage),
+            self.attachments,
         )
 
 

@@ -5,34 +5,31 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field
 
+from tiket.domain.attachments import MAX_PER_MESSAGE, UPLOAD_ID_PATTERN
 from tiket.services.action_forms import ReasonForm, ReplyForm
 
 
 class MessageForm(ReplyForm):
-    """Body of ``POST /api/track/<token>/messages`` and of the staff's messages."""
+    """Body of ``POST /api/track/<token>/messages``, of the staff's messages and of a reply
+    link's JSON. The text stays required (PRODUCT.md §10: 1–2000 characters), files or not:
+    a photo comes with a word of what it shows, and every email about a message quotes it."""
 
-    # Files sent with a message are issue 12's (uploads, then their ids here). Until they
-    # are wired, the field is part of the contract but must be absent or empty.
+    # Upload ids (POST /api/uploads); each file is checked by tiket.services.attachments,
+    # which names a bad one in its 400 (``attachments.<index>``).
     attachments: Annotated[
-        list[str],
+        list[Any],
         Field(
             default_factory=list,
             json_schema_extra={
-                "maxItems": 0,
-                "description": "Ids of uploaded files; none are accepted yet",
+                "maxItems": MAX_PER_MESSAGE,
+                "uniqueItems": True,
+                "items": {"type": "string", "pattern": UPLOAD_ID_PATTERN},
+                "description": "Ids of uploaded files (POST /api/uploads), sent with the text",
             },
         ),
     ]
-
-    @field_validator("attachments", mode="before")
-    @classmethod
-    def _none_yet(cls, value: Any) -> list[str]:
-        if value is None or value == []:
-            return []
-        raise PydanticCustomError("attachments_unavailable", "attachments not accepted yet")
 
 
 class ReopenForm(ReasonForm):

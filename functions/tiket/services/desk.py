@@ -103,5 +103,11 @@ class StaffDesk:
             **staff_ticket(ticket, zone, lang, self.files.views(ticket)),
             "steps": steps_json(ticket, self.clock.now(), self.calendar, lang),
             "history": history_json(self.tickets.history(ticket.number), zone, lang, staff=True),
-            "messages": messages_json(self.tickets.messages(ticket.number), zone, lang, True),
+            "messages": messages_json(
+                self.tickets.messages(ticket.number),
+                zone,
+                lang,
+                staff=True,
+                files=self.files.by_message(ticket),
+            ),
         }

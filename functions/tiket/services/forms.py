@@ -244,7 +244,6 @@ def _message(error: ErrorDetails) -> Msg:
         "dict_type": "field.object",
         "model_attributes_type": "field.object",
         "string_too_short": "field.required",
-        "attachments_unavailable": "field.attachments_unavailable",
         "list_type": "attachment.list",
     }
     if kind == "string_too_long":

@@ -12,6 +12,10 @@ first check it fails, changing nothing:
 5. its ticket exists, and the sender is its requester or active staff;
 6. the ticket is not closed or cancelled, and the reply adds some text.
 
+Its pictures and PDFs (at most 5, each checked by its bytes like an upload:
+``services.mail_files``) come with the message; any other file is dropped with a log line,
+the message still posted.
+
 It is then posted like any message, keyed by the mail's id (SES's message id in production),
 so a retried delivery never posts twice. Errors of the stores propagate: the caller (the
 Lambda invocation, the local inbox) tries again later.
@@ -29,7 +33,9 @@ from tiket.domain.errors import Conflict, IdempotencyMismatch, RateLimited
 from tiket.domain.model import Actor, Ticket
 from tiket.domain.vocabulary import FINAL_STATUSES, STAFF_ROLES, Channel, Role
 from tiket.log import log_event
+from tiket.services.attachments import AttachmentService, Checked
 from tiket.services.conversation import ConversationService
+from tiket.services.mail_files import mail_attachments
 from tiket.services.ports import (
     Clock,
     InboundMessage,
@@ -68,6 +74,7 @@ class InboundService:
         rate_limiter: RateLimiter,
         clock: Clock,
         metrics: Metrics,
+        attachments: AttachmentService,
     ):
         self.reader = reader
         self.addresses = addresses
@@ -77,6 +84,7 @@ class InboundService:
         self.rate_limiter = rate_limiter
         self.clock = clock
         self.metrics = metrics
+        self.attachments = attachments
 
     def receive(
         self, raw: bytes, receipt: Mapping[str, Any] | None, key: str | None = None
@@ -130,14 +138,28 @@ class InboundService:
         except RateLimited:
             raise Drop("rate-limited", ticket.number) from None
         key = key or mail.message_id or hashlib.sha256(raw).hexdigest()
+        files = self._files(mail, key, ticket.number)
         try:
-            posted = self.conversation.post(ticket, author, mail.text, Channel.EMAIL, key)
+            posted = self.conversation.post(ticket, author, mail.text, Channel.EMAIL, key, files)
         except Conflict:
             raise Drop("closed", ticket.number) from None
         except IdempotencyMismatch:
             raise Drop("key-reused", ticket.number) from None
         reason = "posted" if posted.created else "duplicate"
         return Received(posted.created, reason, ticket.number)
+
+    def _files(self, mail: InboundMessage, key: str, number: str) -> Checked:
+        """The mail's pictures and PDFs that may be kept; the others dropped, logged."""
+        if not mail.files:
+            return Checked()
+        if self.attachments.rules() is None:  # this stage has no files bucket
+            kept, dropped = Checked(), tuple("unavailable" for _ in mail.files)
+        else:
+            kept, dropped = mail_attachments(mail.files, key, self.attachments.inspect)
+        for reason in dropped:
+            self.metrics.count("InboundFilesDropped", reason=reason)
+            log_event("inbound file dropped", logging.WARNING, reason=reason, ticket=number)
+        return kept
 
     def _claim(
         self,

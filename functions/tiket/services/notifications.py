@@ -196,7 +196,10 @@ class Notifier:
         paragraphs = [self.words(Msg(f"mail.{kind}.intro", params))]
         if kind in ("requester_message", "staff_message"):
             # The message as it was written (the HTML layout escapes it, keeps its lines).
-            paragraphs += [notice.extra["text"], t(f"mail.{kind}.answer")]
+            paragraphs.append(notice.extra["text"])
+            if notice.extra.get("files"):
+                paragraphs.append(t("mail.message.files", count=notice.extra["files"]))
+            paragraphs.append(t(f"mail.{kind}.answer"))
         reason = {
             "on_hold": ticket.hold_reason,
             "cancelled": ticket.cancel_reason,

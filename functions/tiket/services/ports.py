@@ -319,6 +319,17 @@ class InboundMessage(Protocol):
     def message_id(self) -> str | None: ...
     @property
     def headers(self) -> Mapping[str, tuple[str, ...]]: ...
+    @property
+    def files(self) -> Sequence[MailFileView]: ...
+
+
+class MailFileView(Protocol):
+    """A file of a received email: a name to check and bytes to judge, nothing trusted."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def data(self) -> bytes: ...
 
 
 class MailReader(Protocol):

@@ -84,7 +84,9 @@ class TrackingService:
                 "submitted": ticket.survey is not None,
                 "closes_at": iso(times[1], zone) if times else None,
             },
-            "messages": messages_json(messages, zone, lang, staff=False),
+            "messages": messages_json(
+                messages, zone, lang, staff=False, files=self.files.by_message(ticket)
+            ),
             "reopen": {
                 "open": ticket.status == Status.RESOLVED and ticket.survey is None,
                 "until": iso(times[1], zone) if times else None,

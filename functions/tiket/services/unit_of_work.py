@@ -151,6 +151,8 @@ class TicketUnitOfWork:
 
 
 def _new_uploads(before: Ticket | None, after: Ticket) -> tuple[str, ...]:
-    """Upload ids attached by this change: each is claimed once, for all tickets."""
-    earlier = set() if before is None else {a.id for a in before.attachments}
-    return tuple(a.id for a in after.attachments if a.id not in earlier)
+    """Upload ids attached by this change: each is claimed once, for all tickets and
+    messages. Compared as whole records, not by id: an upload that a ticket already holds,
+    sent again with one of its messages, is a new record whose claim must lose."""
+    earlier = set() if before is None else set(before.attachments)
+    return tuple(a.id for a in after.attachments if a not in earlier)

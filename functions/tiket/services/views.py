@@ -7,6 +7,7 @@ document takes its response schemas from the same types (``tiket.web.openapi``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from typing import (
     Annotated,
@@ -133,7 +134,7 @@ MessageView = TypedDict(
         "text": str,
         "at": IsoTime | None,
         "via": Channel,
-        "attachments": list[str],
+        "attachments": list[AttachmentView],  # sent with it; links signed for ≤ 15 min
         "email": NotRequired[str | None],  # staff views only
     },
 )
@@ -152,7 +153,9 @@ class TrackingView(TicketSummary, TicketDetail):
     messages: list[MessageView]
     reopen: ReopenState
     handling_due_at: IsoTime | None  # SOP step 6's expected completion, from the estimate
-    attachments: list[AttachmentView]  # filed with the ticket; links signed for ≤ 15 min
+    # Filed with the ticket; a message's files are in its ``attachments`` only, so each
+    # file is listed once. Links signed for ≤ 15 min.
+    attachments: list[AttachmentView]
 
 
 class StaffTicket(TicketSummary, TicketDetail, StaffDetail):
@@ -230,10 +233,15 @@ def history_json(
 
 
 def messages_json(
-    messages: list[Message], zone: tzinfo, lang: str, staff: bool
+    messages: list[Message],
+    zone: tzinfo,
+    lang: str,
+    staff: bool,
+    files: Mapping[str, list[AttachmentView]],
 ) -> list[MessageView]:
     """The conversation, oldest first; staff are shown by name and role (their address only
-    to staff)."""
+    to staff). ``files``: each message's attachments by its id
+    (``AttachmentService.by_message``)."""
     rows: list[MessageView] = []
     for message in messages:
         author = message.author
@@ -246,7 +254,7 @@ def messages_json(
             "text": message.text,
             "at": iso(message.at, zone),
             "via": message.via,
-            "attachments": list(message.attachments),
+            "attachments": files.get(message.id, []),
         }
         if staff:
             row["email"] = author.email

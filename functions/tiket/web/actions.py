@@ -11,7 +11,6 @@ from tiket.domain.errors import Conflict, ValidationFailed
 from tiket.messages import ACTIONS, STATUS, label, render
 from tiket.services.actions import ActionView
 from tiket.services.attachments import AttachmentView
-from tiket.services.views import messages_json
 from tiket.web import conversation
 from tiket.web.errors import json_response
 from tiket.web.http import json_body, lang, services, wants_json
@@ -52,7 +51,7 @@ def show(token: str):
             "fields": list(view.fields),
             "recipient": {"name": view.staff.name, "role": view.staff.role},
             "expires_at": view.claim.expires_at.isoformat(),
-            "messages": messages_json(thread, services().calendar.zone, language, staff=True),
+            "messages": conversation.thread_json(view.ticket, thread, language),
         }
         return json_response(body, 200)
     return _page(
@@ -63,6 +62,7 @@ def show(token: str):
         values={},
         thread=thread,
         files=_files(view),
+        thread_files=services().attachments.by_message(view.ticket),
     )
 
 
@@ -92,6 +92,7 @@ def perform(token: str):
             values=form,
             thread=thread,
             files=_files(view),
+            thread_files=s.attachments.by_message(view.ticket),
         )
     g.ticket, g.action = done.ticket.number, done.action
     language = lang()
@@ -110,6 +111,7 @@ def perform(token: str):
         next_urls=next_urls,
         thread=s.conversation.thread(done.ticket.number),
         files=s.attachments.views(done.ticket),
+        thread_files=s.attachments.by_message(done.ticket),
     )
 
 

@@ -6,6 +6,7 @@ lost-link recovery, and the staff ticket page's messages. The reply link is a pa
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, g, render_template, request
@@ -30,9 +31,18 @@ FORM_KEY = "idempotency_key"  # the reply page's form carries its key as a hidde
 
 
 def _message_json(posted: Posted, staff: bool) -> MessageView:
-    zone = services().calendar.zone
-    (view,) = messages_json([posted.message], zone, lang(), staff=staff)
+    s = services()
+    files = s.attachments.by_message(posted.ticket)
+    (view,) = messages_json([posted.message], s.calendar.zone, lang(), staff, files)
     return view
+
+
+def thread_json(ticket: Ticket, thread: list[MessageModel], language: str) -> list[MessageView]:
+    """A link page's thread as JSON (staff), each message with its files."""
+    s = services()
+    return messages_json(
+        thread, s.calendar.zone, language, staff=True, files=s.attachments.by_message(ticket)
+    )
 
 
 def _answer(posted: Posted, staff: bool):
@@ -101,7 +111,7 @@ def reply_page(link: ReplyLink, token: str):
             "fields": ["text"],
             "recipient": {"name": link.staff.name, "role": link.staff.role},
             "expires_at": link.claim.expires_at.isoformat(),
-            "messages": messages_json(thread, s.calendar.zone, language, staff=True),
+            "messages": thread_json(link.ticket, thread, language),
         }
         return json_response(body, 200)
     return _reply_html(link, token, thread, errors={}, values={})
@@ -130,7 +140,9 @@ def reply_post(link: ReplyLink, token: str, form: dict[str, Any]):
         }
         return json_response(body, 200)
     thread = s.conversation.thread(link.ticket.number)
-    return _reply_html(link, token, thread, errors={}, values={}, done=True)
+    # The page shows the ticket as the message left it (its files included).
+    done = replace(link, ticket=posted.ticket)
+    return _reply_html(done, token, thread, errors={}, values={}, done=True)
 
 
 def _reply_html(
@@ -142,12 +154,16 @@ def _reply_html(
     status: int = 200,
     done: bool = False,
 ) -> tuple[str, int]:
+    s = services()
     page = render_template(
         "reply.html",
         lang=lang(),
         link=link,
-        url=services().links.action_url(token),
+        url=s.links.action_url(token),
         thread=thread,
+        thread_files=s.attachments.by_message(link.ticket),
+        files=s.attachments.views(link.ticket),
+        staff_url=s.links.staff_ticket(link.ticket.number),
         errors=errors,
         values=values,
         done=done,

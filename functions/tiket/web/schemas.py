@@ -14,7 +14,7 @@ from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
 from tiket.domain.vocabulary import Action, Role, Status, Step
-from tiket.services.action_forms import ACTION_FORMS
+from tiket.services.action_forms import ACTION_FORMS, ActionForm
 from tiket.services.asset_views import (
     DeviceFailures,
     DeviceHistoryView,
@@ -203,7 +203,9 @@ def component_schemas(handle_cap: int) -> dict[str, Any]:
 def _action_form(handle_cap: int) -> dict[str, Any]:
     """The fields of every staff action in one body: each action reads its own."""
     properties: dict[str, Any] = {}
-    for model in ACTION_FORMS.values():
+    # A reply link's body is a message: its files too (``from_reply_link``).
+    forms: list[type[ActionForm]] = [*ACTION_FORMS.values(), MessageForm]
+    for model in forms:
         properties.update(model.model_json_schema(ref_template=REF)["properties"])
     properties["estimate_minutes"] = {
         "anyOf": [

@@ -6,6 +6,7 @@ import { fetchJSON, loadOptions, showUnitName, msg, h, timeEl, formatDateTime, r
 import { whoami, showStaff, toSignIn, duration } from './staff.js';
 import { hasMsg, stepLabel, dateCell, renderSteps as stepRows } from '../../js/steps.js';
 import { renderThread, messageForm } from '../../js/conversation.js';
+import { picker, threadFiles } from '../../js/message-files.js';
 import { renderFiles } from '../../js/files.js';
 import { renderActions } from './act.js';
 
@@ -215,9 +216,14 @@ function render(t) {
   focusAction = '';
   renderHistory(Array.isArray(t.history) ? t.history : []);
   renderThread($('thread'), t.messages);
+  threadFiles($('thread'), t.messages, async () => {
+    await load();
+    return current && current.messages;
+  });
   const over = t.status === 'closed' || t.status === 'cancelled';
   $('message-form').hidden = over;
   $('thread-closed').hidden = !over;
+  $('message-files').hidden = !(options && options.attachments);
   renderSurvey(t.survey);
   $('ticket').hidden = false;
 }
@@ -264,6 +270,7 @@ messageForm({
   button: $('message-submit'), status: $('message-status'), error: $('message-error'),
   url: () => `/api/staff/tickets/${encodeURIComponent(readNumber())}/messages`,
   onPosted: () => load(),
+  files: picker('message'),
 });
 window.addEventListener('hashchange', load);
 ready.then(() => {

@@ -26,6 +26,7 @@ from typing import Any
 
 from inscriptis import get_text  # type: ignore[import-untyped]
 
+from tiket.adapters.mail.inbound_files import MailFile, mail_files
 from tiket.adapters.mail.reply_text import new_text
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -61,6 +62,7 @@ class InboundMail:
     text: str  # the new text only; '' when the reply adds nothing
     truncated: bool  # the new text was longer than MAX_TEXT and was cut
     headers: Mapping[str, tuple[str, ...]]  # every header, lower-case name -> values
+    files: tuple[MailFile, ...] = ()  # attached and inline files, judged by the service
 
 
 def parse_inbound(
@@ -100,6 +102,7 @@ def parse_inbound(
         text=text,
         truncated=truncated,
         headers=MappingProxyType(headers),
+        files=mail_files(message),
     )
 
 

@@ -19,7 +19,8 @@ IDEMPOTENCY_KEY = {
     "required": False,
     "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH, "pattern": KEY_PATTERN},
     "description": "One per message written (a page makes one per form): the same key again "
-    "answers the message it made (200), with other text 422",
+    "answers the message it made (200) without claiming its files again; with other text "
+    "or files 422",
 }
 
 
@@ -30,7 +31,8 @@ def conversation_paths() -> dict[str, dict]:
         "/api/track/{token}/messages": {
             "post": operation(
                 "postMessage",
-                "Write to the staff (the holder, or the ICT pool when nobody holds it)",
+                "Write to the staff (the holder, or the ICT pool when nobody holds it), with up "
+                "to 5 uploaded files (`attachments`; a bad one is a 400 naming it)",
                 {201: posted, 200: repeated},
                 (400, 404, 409, 413, 415, 422, 429),
                 body=json_body(ref("MessageForm")),
@@ -62,7 +64,8 @@ def conversation_paths() -> dict[str, dict]:
         "/api/staff/tickets/{number}/messages": {
             "post": operation(
                 "staffMessage",
-                "Write to the requester from the staff ticket page (same origin only)",
+                "Write to the requester from the staff ticket page (same origin only), with up "
+                "to 5 uploaded files",
                 {201: posted, 200: repeated},
                 (400, 404, 409, 413, 415, 422),
                 body=json_body(ref("MessageForm")),
