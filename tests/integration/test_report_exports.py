@@ -282,6 +282,7 @@ def test_on_lambda_a_job_is_an_asynchronous_invocation_of_the_function(monkeypat
             calls.append(request)
 
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "tiket-prod")
+
     class Session:
         def create_client(self, service, **options):
             assert service == "lambda"
