@@ -334,3 +334,11 @@ def test_the_staff_page_links_the_requester(client, services, transport):
     assert contact["tel"] == "tel:081234567890"
     assert contact["whatsapp"].startswith("https://wa.me/6281234567890?text=")
     assert contact["mailto"].startswith("mailto:ana.lestari@example.go.id?subject=")
+
+
+def test_each_action_is_described_in_words_with_its_standard(client, services, transport):
+    number = filed(services)
+    sign_in(client, transport, TIK1)
+    (acknowledge,) = [a for a in page(client, number)["actions"] if a["action"] == "acknowledge"]
+    assert "{" not in acknowledge["description"]
+    assert "mutu baku 10 menit kerja" in acknowledge["description"]  # SOP step 4

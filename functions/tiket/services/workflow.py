@@ -16,7 +16,7 @@ from tiket.domain.estimates import estimate_presets
 from tiket.domain.model import HistoryEntry, Staff, Ticket
 from tiket.domain.standards import StepClock
 from tiket.domain.text import Msg
-from tiket.domain.vocabulary import Action, Role, Status
+from tiket.domain.vocabulary import Action, Role, Status, Step
 from tiket.messages import ACTIONS, ROLES, format_minutes, label, t
 from tiket.services.action_forms import ACTION_FORMS
 from tiket.services.actions import ActionDone, ActionService
@@ -149,12 +149,14 @@ class StaffWorkflow:
     def panel(self, ticket: Ticket, staff: Staff, lang: str) -> WorkflowPanel:
         possible = lifecycle.allowed_actions(ticket, staff.as_actor())
         r = ticket.requester
+        # Acknowledging starts the diagnosis step: its description names that standard.
+        diagnosis = format_minutes(self.step_clock.standards.minutes(Step.DIAGNOSE), lang)
         return {
             "actions": [
                 {
                     "action": action,
                     "label": label(ACTIONS, action, lang),
-                    "description": t(f"page.action.{action}", lang),
+                    "description": t(f"page.action.{action}", lang, minutes=diagnosis),
                     "fields": list(ACTION_FORMS[action].field_names()),
                 }
                 for action in possible

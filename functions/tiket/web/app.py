@@ -3,6 +3,7 @@ local-only routes are registered only when the settings allow it (never in produ
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from datetime import datetime, timedelta, tzinfo
@@ -19,6 +20,10 @@ from tiket.services.bootstrap import Services, build_services
 from tiket.services.contact import contact_links
 from tiket.web import errors, security
 from tiket.web.http import refuse_unknown_language
+
+# Logged routes name their parameters only (``<track:token>`` is logged ``<token>``): the
+# runbook's queries and dashboards match on them.
+ROUTE_CONVERTER = re.compile(r"<\w+:(\w+)>")
 
 
 def create_app(settings: config.Settings | None = None, services: Services | None = None) -> Flask:
@@ -106,7 +111,11 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
     @app.after_request
     def _log(response):
         # One line per request; the route pattern, never the URL (it may hold a token).
-        rule = request.url_rule.rule if request.url_rule else "<unmatched>"
+        rule = (
+            ROUTE_CONVERTER.sub(r"<\1>", request.url_rule.rule)
+            if request.url_rule
+            else "<unmatched>"
+        )
         log_event(
             "request",
             method=request.method,
