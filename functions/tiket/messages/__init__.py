@@ -23,6 +23,7 @@ from tiket.messages import (
     conversation,
     errors,
     mail,
+    mail_fences,
     pages,
     report_figures,
     reports,
@@ -77,6 +78,7 @@ CATALOGUE = _merge(
     conversation.ENTRIES,
     report_figures.ENTRIES,
     workflow.ENTRIES,
+    mail_fences.ENTRIES,
 )
 
 # Vocabulary codes inside a ``Msg`` are shown by their label.
