@@ -9,7 +9,8 @@ With faults (the default; ``--no-faults`` for a clean run): SES refuses every se
 first third of the submissions, and DynamoDB throttles 5 % of all writes throughout (both
 answered in moto's place at the HTTP level, through the stack's ``/_dev/faults``, so botocore
 retries them as real ones). Clients do what the API asks: a 503 is sent again after its
-Retry-After with the same Idempotency-Key. Afterwards the outbox is drained by sweeps run
+Retry-After with the same Idempotency-Key, and so is a submission that timed out (as a real
+client would). Afterwards the outbox is drained by sweeps run
 as if hours had passed (``/_dev/sweep?at=``).
 
 Prints throughput, p50/p95 latency and errors by kind for each phase, then the audit, read
@@ -90,12 +91,15 @@ def call(method: str, url: str, body: dict | None = None, headers: dict | None =
 
 
 def patient_call(method: str, url: str, body=None, headers=None):
-    """A client that follows the API: a 503 is tried again after Retry-After (the same
-    Idempotency-Key makes that safe), a few times."""
+    """A client that follows the API: a 503 is tried again after Retry-After, and a request
+    carrying an Idempotency-Key is sent again after a timeout or a dropped connection too
+    (the same key makes that safe: the answer is the ticket the first attempt made, if it
+    made one), a few times. A request without a key is never repeated."""
     started = time.perf_counter()
+    repeatable = bool(headers and "Idempotency-Key" in headers)
     for _ in range(RETRIES):
         status, _, payload = call(method, url, body, headers)
-        if status != 503:
+        if status != 503 and not (repeatable and isinstance(status, str)):
             break
         time.sleep(1)
     return status, time.perf_counter() - started, payload
