@@ -187,7 +187,11 @@ def test_scheduled_event_runs_the_sweep(run):
     lines = json_lines(run.logs)
     assert [line for line in lines if line.get("message") == "sweep"]
     requests = [line for line in lines if line.get("message") == "request"]
-    assert [r["route"] for r in requests] == ["/api/health", "/api/tickets", "/api/track/<token>"]
+    assert [r["route"] for r in requests] == [
+        "/api/health",
+        "/api/tickets",
+        "/api/track/<track:token>",
+    ]
 
 
 def test_other_events_reach_zappas_handler(run):
