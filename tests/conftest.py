@@ -27,6 +27,9 @@ from tiket.local_moto import patch_moto  # noqa: E402
 
 patch_moto()
 
+# The execution role checked against every AWS call the suite makes (issue 16).
+pytest_plugins = ["tests.role_calls"]
+
 WIB = ZoneInfo("Asia/Jakarta")
 MONDAY_8 = datetime(2026, 11, 30, 8, 0, tzinfo=WIB)
 

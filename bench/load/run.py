@@ -9,7 +9,8 @@ With faults (the default; ``--no-faults`` for a clean run): SES refuses every se
 first third of the submissions, and DynamoDB throttles 5 % of all writes throughout (both
 answered in moto's place at the HTTP level, through the stack's ``/_dev/faults``, so botocore
 retries them as real ones). Clients do what the API asks: a 503 is sent again after its
-Retry-After with the same Idempotency-Key. Afterwards the outbox is drained by sweeps run
+Retry-After with the same Idempotency-Key, and so is a submission that timed out (as a real
+client would). Afterwards the outbox is drained by sweeps run
 as if hours had passed (``/_dev/sweep?at=``).
 
 Prints throughput, p50/p95 latency and errors by kind for each phase, then the audit, read
@@ -90,12 +91,15 @@ def call(method: str, url: str, body: dict | None = None, headers: dict | None =
 
 
 def patient_call(method: str, url: str, body=None, headers=None):
-    """A client that follows the API: a 503 is tried again after Retry-After (the same
-    Idempotency-Key makes that safe), a few times."""
+    """A client that follows the API: a 503 is tried again after Retry-After, and a request
+    carrying an Idempotency-Key is sent again after a timeout or a dropped connection too
+    (the same key makes that safe: the answer is the ticket the first attempt made, if it
+    made one), a few times. A request without a key is never repeated."""
     started = time.perf_counter()
+    repeatable = bool(headers and "Idempotency-Key" in headers)
     for _ in range(RETRIES):
         status, _, payload = call(method, url, body, headers)
-        if status != 503:
+        if status != 503 and not (repeatable and isinstance(status, str)):
             break
         time.sleep(1)
     return status, time.perf_counter() - started, payload
@@ -220,10 +224,14 @@ def audit(stack: LocalStack, filed: list, clicks: list, raced: list[str]) -> boo
             outbox_records[item["status"]["S"]] += 1
     mails = outbox(stack.var_dir / "outbox")
     sent = Counter(mail["kind"] for mail in mails)
+    # Breach notices and escalations go once per step (and per level of the escalation
+    # ladder, issue 15), which the file name does not say: a recipient can rightly get
+    # several for one ticket. Their once-only records guarantee that (tests/integration/
+    # test_escalation_ladder.py); every other kind goes once per ticket and recipient.
     repeated = [
         key
         for key, n in Counter((m["ticket"], m["kind"], m["to"]) for m in mails).items()
-        if n > 1 and key[1] != "breach"
+        if n > 1 and key[1] not in ("breach", "escalation")
     ]
     answered = Counter(status for status, _, _ in clicks)
     expected = {
@@ -252,8 +260,11 @@ def audit(stack: LocalStack, filed: list, clicks: list, raced: list[str]) -> boo
         ok &= got == want
         print(f"  {'ok  ' if got == want else 'FAIL'} {label}: {got}", end="")
         print("" if got == want else f" (expected {want})")
-    if sent["breach"]:
-        print(f"  note: {sent['breach']} breach notices from the stack's own sweep (a slow run)")
+    if sent["breach"] or sent["escalation"]:
+        print(
+            f"  note: {sent['breach']} breach notices and {sent['escalation']} escalations from"
+            " the sweeps (the drain runs them hours later)"
+        )
     return ok
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -45,11 +46,26 @@ def _stores():
 
 
 def add_staff(staff: StaffDirectory, member: Staff) -> bool:
-    """Add or update a member; False (and no write) when the record is already so."""
-    if staff.get(member.email) == member:
+    """Add or update a member; False (and no write) when the record is already so. A
+    member added back keeps the instant their sessions were ended: reactivation never
+    revives a session from before a deactivation or a sign-out."""
+    existing = staff.get(member.email)
+    if existing is not None:
+        member = replace(member, signed_out_at=existing.signed_out_at)
+    if existing == member:
         return False
     staff.put(member)
     return True
+
+
+def deactivate_staff(staff: StaffDirectory, email: str, now: datetime) -> Staff | None:
+    """End a member's access at once: their sessions (ended server-side, as by signing out
+    everywhere), their unused sign-in and action links (refused while inactive)."""
+    member = staff.get(email.strip().lower())
+    if member is None:
+        return None
+    staff.put(replace(member, active=False, signed_out_at=now))
+    return member
 
 
 def rebuild_figures(stores, periods: list[str], *, check_only: bool = False) -> int:
@@ -143,12 +159,11 @@ def main(argv: list[str] | None = None) -> int:
         changed = add_staff(stores.staff, member)
         print(f"{member.email} is {member.role}" + ("" if changed else " (unchanged)"))
     elif args.staff_command == "deactivate":
-        member = stores.staff.get(args.email.strip().lower())
-        if member is None:
+        gone = deactivate_staff(stores.staff, args.email, datetime.now().astimezone())
+        if gone is None:
             print(f"no staff member {args.email}", file=sys.stderr)
             return 1
-        stores.staff.put(Staff(member.email, member.name, member.role, active=False))
-        print(f"{member.email} deactivated")
+        print(f"{gone.email} deactivated")
     elif args.staff_command == "list":
         for member in stores.staff.with_role(Role(args.role)):
             print(f"{member.email}\t{member.name}")

@@ -114,7 +114,7 @@ def test_done_when_walkthrough(stack, page, person):
     tik2.fill("#login-email", TIK2)
     tik2.click("#login-submit")
     expect(tik2.locator("#login-sent")).to_be_visible()
-    tik2.goto(new_signin_link(stack, TIK2, before))
+    tik2.goto(new_signin_link(stack, TIK2, before))  # sent by the outbox timer
     tik2.click("#signin-button")
     tik2.wait_for_url(f"**/staff/ticket.html#{number}")
     expect(tik2.locator("#t-status")).to_have_text("Diterima")

@@ -254,7 +254,7 @@ def test_role_actions(main: dict) -> None:
         for a in _as_list(statement["Action"])
     }
     assert {a for a in actions if a.startswith("dynamodb:")} == DYNAMODB_CALLS
-    assert {a for a in actions if a.startswith("ssm:")} == {"ssm:GetParameter", "ssm:GetParameters"}
+    assert {a for a in actions if a.startswith("ssm:")} == {"ssm:GetParameters"}
     assert {a for a in actions if a.startswith("ses:")} == {"ses:SendEmail"}
     assert {a for a in actions if a.startswith("s3:")} == {
         "s3:GetObject",

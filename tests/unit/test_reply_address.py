@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import struct
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,6 @@ from tiket.adapters.mail.reply_address import (
     ForgedAddress,
     MalformedAddress,
     ReplyAddresses,
-    hkdf_sha256,
 )
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -60,6 +60,10 @@ def test_address_is_opaque(replies):
     for secret in (ANA, "ana.putri", "ana", "000123", "2026"):
         assert secret not in address
         assert secret.encode() not in decoded
+    # Nor in binary: the year, the serial and the expiry are encrypted, not just packed.
+    expires = int(EXPIRES.timestamp()).to_bytes(4, "big")
+    for packed in ((2026).to_bytes(2, "big"), (123).to_bytes(4, "big"), expires):
+        assert packed not in decoded
 
 
 def test_large_serials_round_trip(replies):
@@ -148,24 +152,44 @@ def test_rotation_newest_signs_every_key_verifies():
         after.verify(old_address, NOW)  # the old key is gone
 
 
-def test_the_root_key_never_signs_directly(replies):
+def test_the_root_key_never_seals_directly(replies):
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+
     token = base64.b32decode(replies.address(NUMBER, ANA, EXPIRES).split("@")[0].upper())
-    payload, mac = token[:19], token[19:]
     for key in (NEW_KEY, OLD_KEY):
-        direct = hmac.new(key.encode(), payload, hashlib.sha256).digest()[:16]
-        assert direct != mac
-        digest = hmac.new(key.encode(), ANA.encode(), hashlib.sha256).digest()[:8]
-        assert digest != payload[-8:]
+        raw = hashlib.sha512(key.encode()).digest()  # the root key stretched to 64 bytes
+        with pytest.raises(InvalidTag):
+            AESSIV(raw).decrypt(token[1:], [token[:1]])
 
 
-def test_hkdf_matches_rfc_5869_vectors():
-    ikm = bytes([0x0B] * 22)
-    assert hkdf_sha256(ikm, bytes(range(0xF0, 0xFA)), bytes(range(13)), 42).hex() == (
-        "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865"
+def _version_1(root: str, number_year: int, serial: int, expires: datetime, email: str) -> str:
+    """A version 1 address, built as the code before version 2 built it."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    def derive(info: bytes) -> bytes:
+        hkdf = HKDF(hashes.SHA256(), 32, b"tiket reply address", info)
+        return hkdf.derive(root.encode())
+
+    digest = hmac.new(derive(b"reply-address/v1/recipient"), email.encode(), "sha256")
+    payload = struct.pack(
+        ">BHII8s", 1, number_year, serial, int(expires.timestamp()), digest.digest()[:8]
     )
-    assert hkdf_sha256(ikm, b"", b"", 42).hex() == (
-        "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8"
-    )
+    mac = hmac.new(derive(b"reply-address/v1/mac"), payload, "sha256").digest()[:16]
+    return base64.b32encode(payload + mac).decode().lower() + "@" + DOMAIN
+
+
+def test_version_1_addresses_still_verify_until_they_expire(replies):
+    old = _version_1(OLD_KEY, 2026, 123, EXPIRES, ANA)
+    claim = replies.verify(old, NOW)
+    assert claim.number == NUMBER and claim.matches(ANA)
+    assert not claim.matches("budi.santoso@example.go.id")
+    with pytest.raises(ExpiredAddress):
+        replies.verify(old, EXPIRES)
+    with pytest.raises(ForgedAddress):
+        replies.verify(_version_1("another-root-key-0123456789", 2026, 123, EXPIRES, ANA), NOW)
+    assert not replies.address(NUMBER, ANA, EXPIRES).startswith(old[:2])  # none made any more
 
 
 @pytest.mark.parametrize(

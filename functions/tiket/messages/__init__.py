@@ -23,6 +23,7 @@ from tiket.messages import (
     conversation,
     errors,
     mail,
+    mail_fences,
     message_files,
     pages,
     report_figures,
@@ -78,6 +79,7 @@ CATALOGUE = _merge(
     conversation.ENTRIES,
     report_figures.ENTRIES,
     workflow.ENTRIES,
+    mail_fences.ENTRIES,
     message_files.ENTRIES,
 )
 

@@ -136,6 +136,8 @@ class Notifier:
             actions=buttons,
             link=link,
             footer=t("mail.footer.reply" if reply_to else "mail.footer", unit=self.unit_name),
+            quotes=self._quotes(ticket, notice, params, staff=not for_requester),
+            typed_note=t("mail.fence.note"),
         )
         text, html = self.renderer.render(content)
         return OutgoingMail(
@@ -195,30 +197,49 @@ class Notifier:
         kind = notice.kind
         paragraphs = [self.words(Msg(f"mail.{kind}.intro", params))]
         if kind in ("requester_message", "staff_message"):
-            # The message as it was written (the HTML layout escapes it, keeps its lines).
-            paragraphs.append(notice.extra["text"])
+            # The message itself is quoted below the buttons (``_quotes``).
             if notice.extra.get("files"):
                 paragraphs.append(t("mail.message.files", count=notice.extra["files"]))
             paragraphs.append(t(f"mail.{kind}.answer"))
-        reason = {
-            "on_hold": ticket.hold_reason,
-            "cancelled": ticket.cancel_reason,
-            "resolved": ticket.resolution,
-            "referral": ticket.diagnosis,
-            "reopened": notice.extra.get("reason"),
-        }.get(kind)
-        if reason:
-            key = {
-                "resolved": "mail.detail.resolution",
-                "referral": "mail.detail.diagnosis",
-            }.get(kind, "mail.detail.reason")
-            paragraphs.append(f"{t(key)}: {reason}")
         if kind in ("breach", "escalation") and not ticket.assignee:
             paragraphs.append(t("mail.breach.pool"))
         paragraphs += [t(key) for key in notice.extra.get("notes", ())]
         if kind == "next_steps" and not has_links:
             paragraphs.append(t("mail.next_steps.none"))
         return paragraphs
+
+    def _quotes(
+        self, ticket: Ticket, notice: Notice, params: dict[str, Any], staff: bool
+    ) -> list[tuple[str, str]]:
+        """What people typed, each with who wrote it; the renderer fences it below the
+        buttons (the message as it was written, its lines kept)."""
+        kind = notice.kind
+        quotes: list[tuple[str, str]] = []
+        if kind in ("requester_message", "staff_message"):
+            quotes.append((self.words(Msg("mail.quote.message", params)), notice.extra["text"]))
+        by_staff = {
+            "on_hold": ("mail.detail.reason", ticket.hold_reason),
+            "cancelled": ("mail.detail.reason", ticket.cancel_reason),
+            "resolved": ("mail.detail.resolution", ticket.resolution),
+            "referral": ("mail.detail.diagnosis", ticket.diagnosis),
+        }
+        if kind in by_staff and by_staff[kind][1]:
+            topic, text = by_staff[kind]
+            quotes.append((t("mail.quote.by_staff", topic=t(topic)), str(text)))
+        if kind == "reopened" and notice.extra.get("reason"):
+            label = t(
+                "mail.quote.by_requester",
+                topic=t("mail.detail.reason"),
+                requester=ticket.requester.name,
+            )
+            quotes.append((label, str(notice.extra["reason"])))
+        if staff:
+            label = t("mail.quote.description", requester=ticket.requester.name)
+            quotes.append((label, ticket.description))
+            if ticket.diagnosis and kind != "referral":
+                topic = t("mail.detail.diagnosis")
+                quotes.append((t("mail.quote.by_staff", topic=topic), ticket.diagnosis))
+        return quotes
 
     def _details(self, ticket: Ticket, staff: bool) -> list[tuple[str, str]]:
         r = ticket.requester
@@ -240,8 +261,6 @@ class Notifier:
                 ("mail.detail.asset", ticket.asset_tag or ""),
                 ("assets.mail.device", self._repeat(ticket)),
                 ("mail.detail.assignee", ticket.assignee_name or ""),
-                ("mail.detail.description", ticket.description),
-                ("mail.detail.diagnosis", ticket.diagnosis or ""),
             ]
         if ticket.attachments:
             rows.append(

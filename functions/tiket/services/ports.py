@@ -51,6 +51,10 @@ class MailContent:
     actions: list[tuple[str, str]] = field(default_factory=list)  # (label, url)
     link: tuple[str, str] | None = None  # one secondary link (tracking, survey, sign-in)
     footer: str = ""
+    # Text a person typed (a message, a reason, the description…), shown after every button
+    # and link, each fenced and headed by who wrote it: (label, text).
+    quotes: list[tuple[str, str]] = field(default_factory=list)
+    typed_note: str = ""  # heads the fenced part: it is what people typed, not TIKet's words
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from tiket.services.contact import contact_links
 from tiket.web import errors, security
 from tiket.web.http import refuse_unknown_language
 
+SESSION_PURPOSE = "tiket.session"
 # Logged routes name their parameters only (``<track:token>`` is logged ``<token>``): the
 # runbook's queries and dashboards match on them.
 ROUTE_CONVERTER = re.compile(r"<\w+:(\w+)>")
@@ -32,7 +33,8 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
     configure_logging()
 
     app = Flask(__name__)
-    keys = list(reversed(services.signing_keys))  # newest last, as itsdangerous wants them
+    # The session cookie has its own derived key (never a link's), newest last for Flask.
+    keys = list(reversed(services.signer.keys_for(SESSION_PURPOSE)))
     app.config.update(
         SECRET_KEY=keys[-1],
         SECRET_KEY_FALLBACKS=keys[:-1],

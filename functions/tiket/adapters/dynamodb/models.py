@@ -11,6 +11,7 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from botocore.exceptions import BotoCoreError
 from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
@@ -319,6 +320,11 @@ M = TypeVar("M", bound=Model)
 
 def wrap_error(error: Exception) -> Exception:
     """Throttling after botocore's bounded retries → Unavailable; lost conditions → conflict."""
+    if isinstance(getattr(error, "cause", None), BotoCoreError):
+        # No answer at all (a read timeout, a dropped connection) after botocore's retries:
+        # transient like throttling, so a 503 to try again, never a 500. A write that did
+        # land meanwhile is safe to repeat: idempotency keys and once-only records see it.
+        return Unavailable()
     if isinstance(error, TransactWriteError):
         reasons = [r.code for r in error.cancellation_reasons if r is not None and r.code]
         if any(code in THROTTLING for code in reasons) or error.cause_response_code in THROTTLING:

@@ -4,9 +4,8 @@ Format (plain local part on a dedicated reply domain, no ``+`` subaddress)::
 
     <56 characters of lowercase base32, no padding>@<reply domain>
 
-The local part decodes to 35 bytes::
-
-    version 1 | year 2 | serial 4 | expiry (Unix seconds) 4 | recipient digest 8 | MAC 16
+The local part decodes to 35 bytes: ``version 2 | AES-SIV(year 2 | serial 4 | expiry 4 |
+recipient digest 8)`` (16 bytes of synthetic IV, which authenticates, then 18 encrypted).
 
 - A plain local part, not ``reply+<token>@…``: some senders' forms and MTAs mangle or drop
   ``+`` subaddresses, and a dedicated subdomain (for instance ``balas.unit.go.id``) lets one
@@ -14,12 +13,16 @@ The local part decodes to 35 bytes::
 - Base32 uses only ``a-z2-7``: an atom every MTA accepts, and an MTA that changes the case of
   the local part changes nothing (decoding is case-insensitive). 56 characters fit the
   64-octet limit of RFC 5321 with room to spare.
-- Opaque: the recipient's address never appears; it is bound by a keyed digest so the
-  caller checks ``claim.matches(sender)``. Ticket and expiry are binary, not readable.
+- Opaque: ticket number, expiry and recipient are encrypted (AES-SIV: deterministic, needs
+  no nonce, so it fits the 64 octets); the recipient is bound by a keyed digest so the caller
+  checks ``claim.matches(sender)``.
 - Keys: the configured root keys (newest first, as for action links) are never used
-  directly; HKDF (RFC 5869, SHA-256) derives one MAC key and one digest key per root key for
-  this purpose only. The newest key signs; every key verifies, so rotation keeps old replies
-  working until the old key is removed.
+  directly; HKDF (RFC 5869, SHA-256) derives one sealing key and one digest key per root key
+  for this purpose only. The newest key seals; every key opens, so rotation keeps old
+  replies working until the old key is removed.
+- Version 1 addresses (ticket and expiry in clear, MAC only) went out before version 2;
+  they are still accepted until they expire (``reply_address_days``), so a reply to an
+  older email is not lost. None is made any more.
 """
 
 from __future__ import annotations
@@ -33,9 +36,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-VERSION = 1
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+VERSION = 2
 LOCAL_PART_LENGTH = 56
-_LAYOUT = struct.Struct(">BHII8s")  # version, year, serial, expires, recipient digest
+_PLAIN = struct.Struct(">HII8s")  # year, serial, expires, recipient digest
+_V1 = struct.Struct(">BHII8s")  # version 1: the same, in clear, after the version
 _MAC_BYTES = 16
 _NUMBER = re.compile(r"TIK-(\d{4})-(\d{6,10})")
 _LOCAL = re.compile(r"[a-z2-7]{56}")
@@ -80,8 +89,10 @@ class ReplyClaim:
 
 @dataclass(frozen=True)
 class _Keys:
-    mac: bytes
+    seal: AESSIV
     digest: bytes
+    v1_mac: bytes
+    v1_digest: bytes
 
 
 class ReplyAddresses:
@@ -110,14 +121,10 @@ class ReplyAddresses:
         if not _normalise(recipient_email):
             raise ValueError("No recipient address")
         keys = self._keys[0]
-        payload = _LAYOUT.pack(
-            VERSION,
-            int(match[1]),
-            serial,
-            expires,
-            _recipient_digest(keys.digest, recipient_email),
+        plain = _PLAIN.pack(
+            int(match[1]), serial, expires, _recipient_digest(keys.digest, recipient_email)
         )
-        token = payload + _mac(keys.mac, payload)
+        token = bytes([VERSION]) + keys.seal.encrypt(plain, [bytes([VERSION])])
         local = base64.b32encode(token).decode("ascii").lower()
         return f"{local}@{self.domain}"
 
@@ -129,22 +136,37 @@ class ReplyAddresses:
         if not _LOCAL.fullmatch(local):
             raise MalformedAddress("not a reply token (length or alphabet)")
         token = base64.b32decode(local.upper())  # 56 base32 characters always decode
-        payload, mac = token[: _LAYOUT.size], token[_LAYOUT.size :]
-        keys = next((k for k in self._keys if hmac.compare_digest(_mac(k.mac, payload), mac)), None)
-        if keys is None:
+        opened = self._open(token) if token[0] == VERSION else self._open_v1(token)
+        if opened is None:
             raise ForgedAddress("no key signed this address")
-        version, year, serial, expires, digest = _LAYOUT.unpack(payload)
-        if version != VERSION:
-            raise MalformedAddress(f"unknown version {version}")
+        (year, serial, expires, digest), digest_key = opened
         claim = ReplyClaim(
             number=f"TIK-{year:04d}-{serial:06d}",
             recipient_digest=digest,
             expires_at=datetime.fromtimestamp(expires, UTC),
-            _digest_key=keys.digest,
+            _digest_key=digest_key,
         )
         if now >= claim.expires_at:
             raise ExpiredAddress(claim)
         return claim
+
+    def _open(self, token: bytes) -> tuple[tuple[int, int, int, bytes], bytes] | None:
+        for keys in self._keys:
+            try:
+                plain = keys.seal.decrypt(token[1:], [token[:1]])
+            except InvalidTag:
+                continue
+            return _PLAIN.unpack(plain), keys.digest
+        return None
+
+    def _open_v1(self, token: bytes) -> tuple[tuple[int, int, int, bytes], bytes] | None:
+        payload, mac = token[: _V1.size], token[_V1.size :]
+        if payload[0] != 1:
+            return None  # no version this code ever made: a forgery like any other
+        for keys in self._keys:
+            if hmac.compare_digest(_mac(keys.v1_mac, payload), mac):
+                return _V1.unpack(payload)[1:], keys.v1_digest
+        return None
 
 
 def _normalise(email: str) -> bytes:
@@ -161,23 +183,15 @@ def _mac(key: bytes, payload: bytes) -> bytes:
     return hmac.new(key, payload, hashlib.sha256).digest()[:_MAC_BYTES]
 
 
-def hkdf_sha256(key: bytes, info: bytes, salt: bytes = b"", length: int = 32) -> bytes:
-    """HKDF (RFC 5869) with SHA-256: extract, then expand to ``length`` bytes."""
-    if not 0 < length <= 255 * 32:
-        raise ValueError("HKDF length out of range")
-    prk = hmac.new(salt or bytes(32), key, hashlib.sha256).digest()
-    blocks, block = b"", b""
-    counter = 1
-    while len(blocks) < length:
-        block = hmac.new(prk, block + info + bytes([counter]), hashlib.sha256).digest()
-        blocks += block
-        counter += 1
-    return blocks[:length]
+def _hkdf(material: bytes, info: bytes, length: int = 32) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=_SALT, info=info).derive(material)
 
 
 def _derive(root: str) -> _Keys:
     material = root.encode("utf-8")
     return _Keys(
-        mac=hkdf_sha256(material, b"reply-address/v1/mac", _SALT),
-        digest=hkdf_sha256(material, b"reply-address/v1/recipient", _SALT),
+        seal=AESSIV(_hkdf(material, b"reply-address/v2/seal", 64)),
+        digest=_hkdf(material, b"reply-address/v2/recipient"),
+        v1_mac=_hkdf(material, b"reply-address/v1/mac"),
+        v1_digest=_hkdf(material, b"reply-address/v1/recipient"),
     )
