@@ -24,6 +24,7 @@ from tiket.messages import (
     errors,
     mail,
     pages,
+    privacy,
     report_figures,
     reports,
     workflow,
@@ -77,6 +78,7 @@ CATALOGUE = _merge(
     conversation.ENTRIES,
     report_figures.ENTRIES,
     workflow.ENTRIES,
+    privacy.ENTRIES,
 )
 
 # Vocabulary codes inside a ``Msg`` are shown by their label.

@@ -12,6 +12,7 @@ from typing import Any
 from tiket.domain.asset_failures import REPEAT_WINDOW_DAYS
 from tiket.domain.lifecycle import allowed_actions
 from tiket.domain.model import Actor, Notice, Staff, Ticket
+from tiket.domain.privacy import erased
 from tiket.domain.system import holder_actor
 from tiket.domain.text import Msg, WorkingMinutes
 from tiket.domain.vocabulary import FINAL_STATUSES, Action, Role
@@ -83,6 +84,8 @@ class Notifier:
         """Recipients as ``Staff`` values (the requester is given role "requester")."""
         if target == "requester":
             r = ticket.requester
+            if erased(ticket):  # the address is gone: nobody to tell
+                return []
             return [Staff(r.email, r.name, Role.REQUESTER)]
         if target == "holder":
             actor = holder_actor(ticket)

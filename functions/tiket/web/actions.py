@@ -42,6 +42,7 @@ def show(token: str):
     except Conflict as error:
         return _lead_on(token, error)
     g.ticket, g.action = view.ticket.number, view.claim.action
+    services().access.record(view.staff, [view.ticket.number], "action_page")
     language = lang()
     thread = services().conversation.thread(view.ticket.number)
     if wants_json():

@@ -132,4 +132,5 @@ def ticket(number: str):
     s = services()
     found = s.desk.ticket(number)
     g.ticket = found.number
+    s.access.record(g.staff, [found.number], "staff_ticket")  # a read of personal data
     return json_response(s.workflow.page(found, g.staff, lang()), 200)
