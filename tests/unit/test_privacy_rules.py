@@ -151,4 +151,6 @@ def test_figures_kept_drops_the_erasure_event_and_refuses_changed_figures():
     with pytest.raises(ValueError, match="figures"):
         counting(ticket(), ticket(category="network"), erase_entry)
     other = replace(erase_entry, action=Action.ACKNOWLEDGE)
-    assert counting(ticket(), ticket(), other).counts == {("event", "acknowledge", "admin", "31"): 1}
+    assert counting(ticket(), ticket(), other).counts == {
+        ("event", "acknowledge", "admin", "31"): 1
+    }
