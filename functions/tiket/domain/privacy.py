@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from tiket.domain.aggregates import MonthDelta
 from tiket.domain.model import Actor, HistoryEntry, Message, Outcome, Ticket
-from tiket.domain.vocabulary import FINAL_STATUSES, Action, Role
+from tiket.domain.vocabulary import FINAL_STATUSES, Action, Path, Role
 
 # What is stored in place of erased personal data (shown as it is, in every language).
 ERASED = "[dihapus]"
@@ -53,6 +53,11 @@ def erased(ticket: Ticket) -> bool:
 def requester_key(ticket: Ticket) -> str | None:
     """The key ``ticket`` is listed under; None once its requester is erased."""
     return None if erased(ticket) else email_key(ticket.requester.email)
+
+
+def visible_to(role: Role, ticket: Ticket) -> bool:
+    """Minimisation: facilities staff (``rt``) see only the tickets referred to them."""
+    return role != Role.RT or ticket.path == Path.RT
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from tiket.services.actions import ActionDone, ActionService
 from tiket.services.contact import ContactLinks, contact_links
 from tiket.services.desk import StaffDesk
 from tiket.services.links import Links
+from tiket.services.minimise import minimised
 from tiket.services.ports import StaffDirectory, TicketStore
 from tiket.services.views import StaffTicketFull
 
@@ -143,8 +144,14 @@ class StaffWorkflow:
         )
 
     def page(self, ticket: Ticket, staff: Staff, lang: str) -> StaffTicketPage:
-        """The staff ticket page's data for ``staff``."""
-        return {**self.desk.detail(ticket, lang), **self.panel(ticket, staff, lang)}
+        """The staff ticket page's data for ``staff`` (minimised for ``rt``). Whether
+        ``staff`` may open it is ``StaffDesk.ticket``'s to say: a facilities member who has
+        just returned a referral still gets the answer about it."""
+        page: StaffTicketPage = {
+            **self.desk.detail(ticket, lang),
+            **self.panel(ticket, staff, lang),
+        }
+        return minimised(page, staff.role)
 
     def panel(self, ticket: Ticket, staff: Staff, lang: str) -> WorkflowPanel:
         possible = lifecycle.allowed_actions(ticket, staff.as_actor())

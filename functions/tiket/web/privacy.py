@@ -10,7 +10,7 @@ from tiket.domain.errors import Forbidden, Unauthenticated, ValidationFailed
 from tiket.domain.privacy import ErasureStatus
 from tiket.domain.text import Msg
 from tiket.domain.vocabulary import Role
-from tiket.messages import t
+from tiket.messages import format_datetime, t
 from tiket.services.forms import LoginForm, SigninForm, parse
 from tiket.services.privacy_forms import ErasureDecisionForm, ErasureForm
 from tiket.services.privacy_ports import ErasureRequest
@@ -117,6 +117,10 @@ def _item(request_: ErasureRequest, language: str) -> ErasureItemView:
     }
 
 
+def _when(request_: ErasureRequest, language: str) -> str:
+    return format_datetime(request_.requested_at, services().calendar.zone, language)
+
+
 def _decision_form() -> ErasureDecisionForm:
     body = json_body() if request.mimetype == "application/json" else request.form.to_dict()
     form = parse(ErasureDecisionForm, body)
@@ -152,7 +156,9 @@ def erasure_page(link: str):
     item = _item(found, language)
     if wants_json():
         return json_response(item, 200)
-    page = render_template("erasure.html", item=item, link=link, lang=language, done=None)
+    page = render_template(
+        "erasure.html", item=item, link=link, lang=language, done=None, when=_when(found, language)
+    )
     return make_response(page, 200)
 
 
