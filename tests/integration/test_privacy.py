@@ -170,3 +170,16 @@ def test_a_forged_or_foreign_decision_link_changes_nothing(app, services, transp
     assert services.stores.privacy.requester_tickets(email_key(ANA)) != []
     expired = requester.post("/api/me/signin", json={"token": "forged"})
     assert expired.status_code == 403
+
+
+def test_a_ticket_list_export_is_logged(app, services, transport):
+    file_ticket(app.test_client())
+    supervisor = app.test_client()
+    sign_in(supervisor, transport, "supervisor@example.go.id")
+    assert supervisor.get("/api/reports/tickets.csv?period=2026-11").status_code == 200
+    admin = app.test_client()
+    sign_in(admin, transport, "admin@example.go.id")
+    log = admin.get("/api/staff/access-log?staff=supervisor@example.go.id").get_json()
+    assert [(e["ticket"], e["view"]) for e in log["entries"]] == [("ekspor 2026-11", "export")]
+    assert admin.get("/api/staff/access-log?from=2026-13-01").status_code == 400
+    assert admin.get("/api/staff/access-log?from=2026-01-01&to=2026-11-30").status_code == 400

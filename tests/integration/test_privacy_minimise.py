@@ -43,3 +43,15 @@ def test_ict_staff_still_see_everything(client, services, transport):
         VALID_TICKET["email"],
         VALID_TICKET["nip"],
     )
+
+
+def test_referral_emails_to_facilities_carry_no_email_address_or_nip(services, transport):
+    services.intake.file(dict(VALID_TICKET))
+    follow(services, transport, TIK1, "new_ticket", "acknowledge")
+    follow(services, transport, TIK1, "next_steps", "diagnose", diagnosis="AC", decision="refer")
+    (referral,) = [m for m in transport.sent if m.to == RT1 and m.kind == "referral"]
+    assert VALID_TICKET["name"] in referral.text and VALID_TICKET["phone"] in referral.text
+    assert VALID_TICKET["email"] not in referral.text
+    assert VALID_TICKET["nip"] not in referral.text
+    to_ict = [m for m in transport.sent if m.to == TIK1 and m.kind == "new_ticket"]
+    assert VALID_TICKET["nip"] in to_ict[0].text

@@ -117,3 +117,23 @@ def test_a_request_pending_three_working_days_is_escalated_once(services, clock,
     assert sorted(escalated()) == ["admin@example.go.id", "supervisor@example.go.id"]
     assert services.sweep.run().privacy["escalated"] == 0
     assert len(escalated()) == 2
+
+
+def test_backfill_lists_tickets_stored_before_the_entries_existed(services, clock):
+    from tiket.cli_privacy import months
+    from tiket.domain.privacy import RetentionPolicy
+    from tiket.services.privacy_index import backfill
+
+    services.uow.bookkeeping = None  # the unit of work before issue 17
+    number = closed_ticket(services)
+    privacy = services.stores.privacy
+    key = email_key("ana@example.go.id")
+    assert privacy.requester_tickets(key) == []
+    policy = RetentionPolicy()
+    span = months("2026-10", clock.now().date())
+    assert span == [(2026, 10), (2026, 11)]
+    for _ in range(2):  # idempotent
+        assert backfill(services.tickets, privacy, policy, span) == 1
+        assert privacy.requester_tickets(key) == [number]
+        late = datetime(2027, 11, 30, 10, 0, tzinfo=WIB)
+        assert privacy.retention_due(late, 10) == [number]

@@ -120,6 +120,13 @@ class MemoryPrivacy:
             self.requests[request_id] = replace(current, escalated_at=at)
             return True
 
+    def backfill(self, number: str, key: str | None, retain_at: datetime | None) -> None:
+        with self.tickets.lock:
+            if key is not None:
+                self.entries.requesters.setdefault(key, set()).add(number)
+            if retain_at is not None:
+                self.entries.retain[number] = retain_at
+
     def log_access(self, entry: AccessEntry) -> None:
         with self.lock:
             self.log.append(entry)

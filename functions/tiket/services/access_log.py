@@ -22,6 +22,9 @@ from tiket.services.privacy_ports import MAX_LOG_DAYS, AccessEntry, PrivacyStore
 from tiket.services.views import iso
 
 VIEWS = ("staff_ticket", "action_page", "device_history", "export")
+# An export of the ticket list is logged once, under this word and its period (or job id),
+# not once per ticket: the staff member's and the day's partitions find it.
+EXPORT_ENTRY = "ekspor"
 
 
 class AccessRow(TypedDict):

@@ -134,7 +134,7 @@ class Notifier:
         content = MailContent(
             greeting=t("mail.greeting", name=to.name),
             paragraphs=self._paragraphs(ticket, notice, params, bool(links)),
-            details=self._details(ticket, staff=not for_requester),
+            details=self._details(ticket, staff=not for_requester, facilities=to.role == Role.RT),
             deadline=None if for_requester else self._deadline(ticket),
             actions=buttons,
             link=link,
@@ -220,7 +220,9 @@ class Notifier:
             paragraphs.append(t("mail.next_steps.none"))
         return paragraphs
 
-    def _details(self, ticket: Ticket, staff: bool) -> list[tuple[str, str]]:
+    def _details(
+        self, ticket: Ticket, staff: bool, facilities: bool = False
+    ) -> list[tuple[str, str]]:
         r = ticket.requester
         rows = [
             ("mail.detail.number", ticket.number),
@@ -232,6 +234,8 @@ class Notifier:
         if staff:
             contact = r.email + (f" / {r.phone}" if r.phone else "")
             requester = r.name + (f" (NIP {r.nip})" if r.nip else "")
+            if facilities:  # minimisation (PRODUCT.md §14): what a repair needs, no more
+                contact, requester = r.phone or "", r.name
             rows += [
                 ("mail.detail.requester", requester),
                 ("mail.detail.contact", contact),

@@ -4,9 +4,12 @@ the retention entry (when the sweep must next erase something of a closed ticket
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from tiket.domain.model import Ticket
 from tiket.domain.privacy import RetentionPolicy, requester_key, retention_due
-from tiket.services.privacy_ports import PersonalWrite
+from tiket.services.ports import TicketQueries
+from tiket.services.privacy_ports import PersonalWrite, PrivacyStore
 
 
 def bookkeeping(
@@ -24,3 +27,19 @@ def bookkeeping(
         retain_at=new_due,
     )
     return None if write.empty else write
+
+
+def backfill(
+    queries: TicketQueries,
+    privacy: PrivacyStore,
+    policy: RetentionPolicy,
+    months: Iterable[tuple[int, int]],
+) -> int:
+    """The entries of every ticket filed in ``months`` (read through the month index, never
+    a Scan), put as a change would have written them; running it again changes nothing."""
+    count = 0
+    for year, month in months:
+        for ticket in queries.of_month(year, month):
+            privacy.backfill(ticket.number, requester_key(ticket), retention_due(ticket, policy))
+            count += 1
+    return count

@@ -97,6 +97,11 @@ class PrivacyStore(Protocol):
         """Record the escalation once; False when it was recorded already."""
         ...
 
+    def backfill(self, number: str, key: str | None, retain_at: datetime | None) -> None:
+        """Put a ticket's look-up and retention entries as they should be (idempotent): for
+        tickets stored before these entries existed (``tiket privacy backfill``)."""
+        ...
+
     def log_access(self, entry: AccessEntry) -> None: ...
 
     def access_log(

@@ -208,6 +208,15 @@ class DynamoPrivacy:
             raise wrapped from error
         return True
 
+    def backfill(self, number: str, key: str | None, retain_at: datetime | None) -> None:
+        try:
+            if key is not None:
+                PrivacyItem(requester_pk(key), f"T#{number}", number=number).save()
+            if retain_at is not None:
+                retain_item(number, retain_at).save()
+        except PutError as error:
+            raise wrap_error(error) from error
+
     # --- access log -----------------------------------------------------------------------
 
     def log_access(self, entry: AccessEntry) -> None:
