@@ -117,6 +117,7 @@ def test_the_requester_page_and_erasure_walkthrough(app, services, transport):
     detail = staff.get(f"/api/staff/tickets/{first['number']}").get_json()
     fields = ("requester_name", "requester_email", "requester_nip", "requester_phone")
     assert {detail[k] for k in fields} == {ERASED}
+    assert set(detail["contact"].values()) == {None}
     history = detail["history"]
     assert history[-1]["action"] == "erase" and "Ana" not in str(history)
     untouched = staff.get(f"/api/staff/tickets/{other['number']}").get_json()

@@ -14,6 +14,7 @@ from tiket.domain import lifecycle
 from tiket.domain.errors import Conflict, NotFound, ValidationFailed
 from tiket.domain.estimates import estimate_presets
 from tiket.domain.model import HistoryEntry, Staff, Ticket
+from tiket.domain.privacy import erased
 from tiket.domain.standards import StepClock
 from tiket.domain.text import Msg
 from tiket.domain.vocabulary import Action, Role, Status
@@ -169,7 +170,10 @@ class StaffWorkflow:
             "estimate_presets": self.presets(lang),
             "estimate_hint": self.preset_hint(lang),
             "reassign_to": self._candidates(ticket, lang) if Action.REASSIGN in possible else [],
-            "contact": contact_links(r.email, r.phone, ticket.number, ticket.subject),
+            # An erased requester (PRODUCT.md §14) cannot be reached any more.
+            "contact": contact_links(None, None, ticket.number, ticket.subject)
+            if erased(ticket)
+            else contact_links(r.email, r.phone, ticket.number, ticket.subject),
         }
 
     def _candidates(self, ticket: Ticket, lang: str) -> list[Candidate]:
