@@ -4,7 +4,7 @@ the repair needs to reach the person and the device)."""
 
 from __future__ import annotations
 
-from tests.support import VALID_TICKET, follow, sign_in
+from tests.support import VALID_TICKET, follow, latest, sign_in, token_for
 
 TIK1, RT1 = "tik1@example.go.id", "rt1@example.go.id"
 
@@ -55,3 +55,15 @@ def test_referral_emails_to_facilities_carry_no_email_address_or_nip(services, t
     assert VALID_TICKET["nip"] not in referral.text
     to_ict = [m for m in transport.sent if m.to == TIK1 and m.kind == "new_ticket"]
     assert VALID_TICKET["nip"] in to_ict[0].text
+
+
+def test_the_referral_link_page_shows_facilities_no_email_or_nip(client, services, transport):
+    services.intake.file(dict(VALID_TICKET))
+    follow(services, transport, TIK1, "new_ticket", "acknowledge")
+    follow(services, transport, TIK1, "next_steps", "diagnose", diagnosis="AC", decision="refer")
+    referral = latest(transport, RT1, "referral")
+    url = token_for(services, referral, "accept")
+    for headers in ({}, {"Accept": "application/json"}):
+        shown = client.get(f"/actions/{url}", headers=headers).get_data(as_text=True)
+        assert VALID_TICKET["name"] in shown
+        assert VALID_TICKET["email"] not in shown and VALID_TICKET["nip"] not in shown

@@ -5,8 +5,10 @@ through TIKet's conversation, which needs no address."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, TypeVar
 
+from tiket.domain.model import Ticket
 from tiket.domain.vocabulary import Role
 
 Page = TypeVar("Page")
@@ -17,8 +19,9 @@ def minimised(page: Page, role: Role) -> Page:
     if role != Role.RT:
         return page
     view: dict[str, Any] = dict(page)  # type: ignore[call-overload]
-    view["requester_email"] = ""
-    view["requester_nip"] = None
+    if "requester_email" in view:
+        view["requester_email"] = ""
+        view["requester_nip"] = None
     if "contact" in view:
         view["contact"] = {**view["contact"], "mailto": None}
     if "history" in view:
@@ -31,3 +34,10 @@ def minimised(page: Page, role: Role) -> Page:
             {**m, "email": None} if m.get("from") == "requester" else m for m in view["messages"]
         ]
     return view  # type: ignore[return-value]
+
+
+def shown_ticket(ticket: Ticket, role: Role) -> Ticket:
+    """The ticket as a page (the email links' pages) may show it to ``role``."""
+    if role != Role.RT:
+        return ticket
+    return replace(ticket, requester=replace(ticket.requester, email="", nip=None))
