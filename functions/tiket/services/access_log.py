@@ -72,6 +72,13 @@ class AccessLog:
         start: str | None = None,
         end: str | None = None,
     ) -> AccessLogView:
+        too_long = {
+            name: Msg("field.too_long", {"max": cap})
+            for name, value, cap in (("ticket", ticket, 32), ("staff", staff, 254))
+            if value is not None and len(value) > cap
+        }
+        if too_long:
+            raise ValidationFailed(too_long)
         first, last = self._period(start, end, whole=ticket is not None or staff is not None)
         found = self.privacy.access_log(
             first, last, ticket=ticket or None, staff=(staff or "").strip().lower() or None

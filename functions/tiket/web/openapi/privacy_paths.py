@@ -66,14 +66,13 @@ def privacy_paths() -> dict[str, dict]:
             )
         },
         "/api/me/logout": {
-            "post": _requester(
-                operation(
-                    "meLogout",
-                    "End the requester session",
-                    {204: ok("Signed out", None)},
-                    (403,),
-                    tags=ME,
-                )
+            # Forgetting the cookie needs no session (and answers the same without one).
+            "post": operation(
+                "meLogout",
+                "End the requester session (clears the `tiket_saya` cookie)",
+                {204: ok("Signed out", None)},
+                (403,),
+                tags=ME,
             )
         },
         "/api/me/tickets": {
