@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tiket import cli_assets, config
+from tiket import cli_assets, cli_privacy, config
 from tiket.adapters.clock import FixedClock
 from tiket.domain.model import Staff
 from tiket.domain.vocabulary import STAFF_ROLES, Role
@@ -132,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         "--check", action="store_true", help="compare only; exit 1 when a month differs"
     )
 
+    cli_privacy.add_commands(commands)
+
     args = parser.parse_args(argv)
     if args.command == "run":
         from tiket.local import run as run_local
@@ -151,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         return rebuild_figures(stores, args.periods, check_only=args.check)
     if args.command == "assets":
         return cli_assets.run(args, stores, config.from_env())
+    if args.command == "privacy":
+        return cli_privacy.run(args, stores, config.from_env())
     if args.command == "create-table":
         stores.create_table()
         print(f"table {stores.table.name} ready")

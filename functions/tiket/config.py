@@ -95,6 +95,8 @@ class Settings:
             "uploads": RateLimit(120, 60),
             # The request form's device lookups and searches (public).
             "assets": RateLimit(120, 60),
+            # Own-page sign-in links per requester address (PRODUCT.md §14).
+            "me_login_to": RateLimit(5, 3600),
         }
     )
     # How many proxies in front of the app append to X-Forwarded-For (CloudFront + API
@@ -115,6 +117,13 @@ class Settings:
     reply_address_days: int = 60  # a signed Reply-To address takes replies this long
     inbound_bucket: str | None = None
     inbound_region: str | None = None
+    # Personal data (PRODUCT.md §14): how long closed tickets keep the requester's details
+    # and files, how long a requester's own-page session lasts, and how many working days
+    # an erasure request may wait for admin before the sweep escalates it.
+    retention_months: int = 24
+    file_retention_months: int = 12
+    requester_session_minutes: int = 30
+    erasure_working_days: int = 3
     seed_staff: tuple[StaffSeed, ...] = ()
     # Local stack only: dev routes (/_dev/*) and serving site/ from the app.
     dev_routes: bool = False
@@ -184,6 +193,10 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         "TIKET_SURVEY_CLOSE_DAYS": "survey_close_working_days",
         "TIKET_TRUSTED_PROXY_HOPS": "trusted_proxy_hops",
         "TIKET_REPLY_ADDRESS_DAYS": "reply_address_days",
+        "TIKET_RETENTION_MONTHS": "retention_months",
+        "TIKET_FILE_RETENTION_MONTHS": "file_retention_months",
+        "TIKET_REQUESTER_SESSION_MINUTES": "requester_session_minutes",
+        "TIKET_ERASURE_WORKING_DAYS": "erasure_working_days",
     }
     for var, attr in integers.items():
         if get(var):

@@ -3,6 +3,7 @@
 // (or data-i18n-attr="attr:key; attr2:key2") gets the English text below, and gets its
 // Indonesian text back when the visitor switches back.
 import { conversation } from './i18n-conversation.js';
+import { privacy } from './i18n-privacy.js';
 
 export const en = {
   'common.skip': 'Skip to main content',
@@ -500,6 +501,7 @@ export const en = {
   'staff.a.field.holder': 'Holder',
 };
 Object.assign(en, conversation);
+Object.assign(en, privacy);
 
 const originals = new WeakMap(); // element -> {'#text': Indonesian text, attr: Indonesian value}
 

@@ -86,7 +86,8 @@ def test_a_typed_estimate_wins_over_a_preset(client, services, transport):
 @pytest.mark.parametrize(
     ("who", "action", "fields", "status"),
     [
-        (RT1, "diagnose", {"diagnosis": "x", "decision": "refer"}, 403),  # wrong role
+        # Wrong role (the ticket is not referred: rt cannot open its page for the version).
+        (RT1, "diagnose", {"diagnosis": "x", "decision": "refer", "version": 2}, 403),
         (TIK2, "diagnose", {"diagnosis": "x", "decision": "refer"}, 403),  # not the holder
         (TIK1, "accept", {"estimate_minutes": 30}, 409),  # not in this status
         (TIK1, "diagnose", {"decision": "handle"}, 400),  # fields missing

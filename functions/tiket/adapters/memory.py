@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
+from tiket.adapters.memory_privacy import MemoryPrivacy, PersonalEntries
 from tiket.domain.aggregates import Key, Tally
 from tiket.domain.errors import WriteConflict
 from tiket.domain.model import HistoryEntry, Message, Once, Staff, Ticket
@@ -51,6 +52,7 @@ class MemoryTickets:
         self.uploads: dict[str, str] = {}  # upload id -> the ticket it was attached to
         self.figures: dict[str, Counter[Key]] = {}  # report counters by month
         self.outbox: MemoryOutbox | None = None  # where a change's emails go
+        self.personal = PersonalEntries()  # requester look-up and retention entries
 
     def get(self, number: str) -> Ticket | None:
         return self.tickets.get(number)
@@ -122,6 +124,8 @@ class MemoryTickets:
             uploads = write.uploads
             if any(u in self.uploads for u in uploads) or len(set(uploads)) < len(uploads):
                 raise WriteConflict(["ConditionalCheckFailed"])
+            if write.personal is not None:
+                self.personal.check(self, ticket.number, write.personal)
             # Every condition holds: write all of it.
             self.tickets[ticket.number] = ticket
             self.next_checks[ticket.number] = write.next_check
@@ -145,6 +149,8 @@ class MemoryTickets:
             if write.aggregates is not None:
                 month = self.figures.setdefault(write.aggregates.month, Counter())
                 month.update(write.aggregates.counts)
+            if write.personal is not None:
+                self.personal.apply(self, ticket.number, write.personal)
 
     def write_many(self, writes: Iterable[TicketWrite]) -> int:
         count = 0
@@ -484,6 +490,7 @@ class MemoryStores:
     figures: MemoryFigures
     exports: MemoryExportJobs
     assets: MemoryAssets
+    privacy: MemoryPrivacy
 
     def create_table(self) -> None:
         """Nothing to create in memory."""
@@ -505,4 +512,5 @@ def memory_stores(zone: tzinfo) -> MemoryStores:
         figures=MemoryFigures(tickets),
         exports=MemoryExportJobs(),
         assets=MemoryAssets(tickets),
+        privacy=MemoryPrivacy(tickets),
     )

@@ -88,6 +88,8 @@ class Action(StrEnum):
     RETURN = "return"  # facilities hands a referral back to the ICT member who referred it
     REASSIGN = "reassign"  # a supervisor or admin moves held work to another member
     ESCALATE = "escalate"  # a step still overdue climbs the escalation ladder (system)
+    # Personal data (PRODUCT.md §14): the requester's details erased (request or retention).
+    ERASE = "erase"
 
 
 class Channel(StrEnum):

@@ -26,6 +26,7 @@ from tiket.messages import (
     mail_fences,
     message_files,
     pages,
+    privacy,
     report_figures,
     reports,
     workflow,
@@ -81,6 +82,7 @@ CATALOGUE = _merge(
     workflow.ENTRIES,
     mail_fences.ENTRIES,
     message_files.ENTRIES,
+    privacy.ENTRIES,
 )
 
 # Vocabulary codes inside a ``Msg`` are shown by their label.

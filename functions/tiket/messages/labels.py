@@ -43,6 +43,7 @@ ACTIONS = {
     "return": ("Kembalikan ke Pengelola TIK", "Return to ICT staff"),
     "reassign": ("Alihkan ke petugas lain", "Reassign"),
     "escalate": ("Eskalasi", "Escalation"),
+    "erase": ("Penghapusan data pribadi", "Personal data erased"),
 }
 
 ROLES = {

@@ -26,7 +26,9 @@ from tiket.config import Settings
 from tiket.domain.aggregates import delta
 from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.deadlines import SurveyPolicy, next_check
+from tiket.domain.privacy import RetentionPolicy, figures_kept
 from tiket.domain.standards import StepClock
+from tiket.services.access_log import AccessLog
 from tiket.services.actions import ActionService
 from tiket.services.assets import AssetService
 from tiket.services.attachments import AttachmentService
@@ -34,6 +36,7 @@ from tiket.services.auth import AuthService, SigninMail
 from tiket.services.conversation import ConversationService
 from tiket.services.desk import StaffDesk
 from tiket.services.device_history import DeviceHistory
+from tiket.services.erasure import ErasureLinks, ErasureService
 from tiket.services.export_jobs import ExportService
 from tiket.services.inbound import InboundService
 from tiket.services.intake import IntakeService
@@ -43,9 +46,12 @@ from tiket.services.mailer import Mailer
 from tiket.services.notifications import Notifier
 from tiket.services.ports import BlobStore, Clock, InspectedFile, MailTransport, Stores
 from tiket.services.ports import Metrics as MetricsPort
+from tiket.services.privacy_index import bookkeeping
+from tiket.services.privacy_mail import PrivacyMail
 from tiket.services.ratelimit import RateLimiter
 from tiket.services.reports import ReportService
 from tiket.services.requester import RequesterService
+from tiket.services.requester_portal import RequesterPortal
 from tiket.services.search import StaffSearch
 from tiket.services.sweep import SweepService
 from tiket.services.tracking import TrackingService
@@ -90,13 +96,15 @@ class Services:
             self._reply_to if self.reply_addresses else None,
         )
         self.mailer = Mailer(stores.outbox, self.transport, self.clock, metrics)
+        retention = RetentionPolicy(s.retention_months, s.file_retention_months)
         self.uow = TicketUnitOfWork(
             stores.tickets,
             self.notifier.mails_for,
             partial(next_check, calendar=self.calendar, policy=self.survey_policy),
             self.clock,
             deliver=self.mailer.send_fresh,
-            count=partial(delta, calendar=self.calendar),
+            count=figures_kept(partial(delta, calendar=self.calendar)),
+            bookkeeping=partial(bookkeeping, policy=retention),
         )
         # The one wiring that goes back: what delivery tells about a ticket changes it.
         events = MailEvents(self.uow, self.clock)
@@ -145,6 +153,35 @@ class Services:
             self.step_clock,
             metrics,
         )
+        privacy_mail = PrivacyMail(renderer, stores.outbox, self.mailer, s.unit_name)
+        self.erasure = ErasureService(
+            self.uow,
+            stores.tickets,
+            stores.privacy,
+            stores.staff,
+            self.blobs,
+            privacy_mail,
+            ErasureLinks(s.public_url, self.signer),
+            self.clock,
+            self.calendar,
+            retention,
+            s.erasure_working_days,
+        )
+        self.portal = RequesterPortal(
+            stores.tickets,
+            stores.privacy,
+            stores.logins,
+            self.signer,
+            self.links,
+            privacy_mail,
+            self.rate_limiter,
+            self.clock,
+            self.calendar,
+            self.erasure,
+            s.login_link_minutes,
+            s.requester_session_minutes,
+        )
+        self.access = AccessLog(stores.privacy, self.clock, self.calendar, retention)
         self.sweep = SweepService(
             self.uow,
             stores.tickets,
@@ -155,6 +192,7 @@ class Services:
             self.step_clock,
             metrics,
             fold=stores.figures.fold,
+            privacy=self.erasure.sweep,
         )
         self.auth = AuthService(
             stores.staff,

@@ -7,6 +7,7 @@ from datetime import datetime
 from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.errors import NotFound
 from tiket.domain.model import Staff, Ticket
+from tiket.domain.privacy import visible_to
 from tiket.domain.text import Msg
 from tiket.services.attachments import AttachmentService
 from tiket.services.ports import Clock, TicketQueries, TicketStore
@@ -58,7 +59,7 @@ class StaffDesk:
             tickets = self.queries.open_tickets()
         rows: list[tuple[datetime, QueueRow]] = []
         for ticket in tickets:
-            if status and ticket.status != status:
+            if (status and ticket.status != status) or not visible_to(staff.role, ticket):
                 continue
             if assignee not in (None, "pool") and assignee not in (
                 ticket.assignee,
@@ -91,9 +92,10 @@ class StaffDesk:
         rows.sort(key=lambda pair: pair[0])
         return [row for _, row in rows]
 
-    def ticket(self, number: str) -> Ticket:
+    def ticket(self, number: str, viewer: Staff | None = None) -> Ticket:
+        """``number``'s ticket; for a ``viewer``, only one they may see (minimisation)."""
         found = self.tickets.get(number) if len(number) <= MAX_NUMBER_LENGTH else None
-        if found is None:
+        if found is None or (viewer is not None and not visible_to(viewer.role, found)):
             raise NotFound(Msg("error.not_found"))
         return found
 

@@ -12,6 +12,7 @@ from typing import Any
 from tiket.domain.asset_failures import REPEAT_WINDOW_DAYS
 from tiket.domain.lifecycle import allowed_actions
 from tiket.domain.model import Actor, Notice, Staff, Ticket
+from tiket.domain.privacy import erased
 from tiket.domain.system import holder_actor
 from tiket.domain.text import Msg, WorkingMinutes
 from tiket.domain.vocabulary import FINAL_STATUSES, Action, Role
@@ -83,6 +84,8 @@ class Notifier:
         """Recipients as ``Staff`` values (the requester is given role "requester")."""
         if target == "requester":
             r = ticket.requester
+            if erased(ticket):  # the address is gone: nobody to tell
+                return []
             return [Staff(r.email, r.name, Role.REQUESTER)]
         if target == "holder":
             actor = holder_actor(ticket)
@@ -131,7 +134,7 @@ class Notifier:
         content = MailContent(
             greeting=t("mail.greeting", name=to.name),
             paragraphs=self._paragraphs(ticket, notice, params, bool(links)),
-            details=self._details(ticket, staff=not for_requester),
+            details=self._details(ticket, staff=not for_requester, facilities=to.role == Role.RT),
             deadline=None if for_requester else self._deadline(ticket),
             actions=buttons,
             link=link,
@@ -241,7 +244,9 @@ class Notifier:
                 quotes.append((t("mail.quote.by_staff", topic=topic), ticket.diagnosis))
         return quotes
 
-    def _details(self, ticket: Ticket, staff: bool) -> list[tuple[str, str]]:
+    def _details(
+        self, ticket: Ticket, staff: bool, facilities: bool = False
+    ) -> list[tuple[str, str]]:
         r = ticket.requester
         rows = [
             ("mail.detail.number", ticket.number),
@@ -253,6 +258,8 @@ class Notifier:
         if staff:
             contact = r.email + (f" / {r.phone}" if r.phone else "")
             requester = r.name + (f" (NIP {r.nip})" if r.nip else "")
+            if facilities:  # minimisation (PRODUCT.md §14): what a repair needs, no more
+                contact, requester = r.phone or "", r.name
             rows += [
                 ("mail.detail.requester", requester),
                 ("mail.detail.contact", contact),

@@ -18,6 +18,7 @@ from tiket.domain.model import HistoryEntry, Message, Once, Staff, Ticket
 from tiket.domain.vocabulary import Role
 from tiket.services.asset_ports import AssetStore
 from tiket.services.export_ports import ExportJobs, MonthTickets
+from tiket.services.privacy_ports import PersonalWrite, PrivacyStore
 
 # --- values ---------------------------------------------------------------------------------
 
@@ -102,6 +103,8 @@ class TicketWrite:
     uploads: tuple[str, ...] = ()
     # What the change adds to its month's report figures (``tiket.domain.aggregates``).
     aggregates: MonthDelta | None = None
+    # The requester look-up and retention entries, and an erasure's rewrites (PRODUCT §14).
+    personal: PersonalWrite | None = None
 
 
 @dataclass(frozen=True)
@@ -306,6 +309,8 @@ class Stores(Protocol):
     def exports(self) -> ExportJobs: ...
     @property
     def assets(self) -> AssetStore: ...
+    @property
+    def privacy(self) -> PrivacyStore: ...
 
     def create_table(self) -> None: ...
 

@@ -16,8 +16,9 @@ from typing_extensions import TypedDict
 from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.errors import ValidationFailed
 from tiket.domain.model import Ticket
+from tiket.domain.privacy import visible_to
 from tiket.domain.text import Msg
-from tiket.domain.vocabulary import OPEN_STATUSES, Status
+from tiket.domain.vocabulary import OPEN_STATUSES, Role, Status
 from tiket.services.ports import Clock, TicketQueries, TicketStore
 from tiket.services.views import IsoTime, TicketSummary, iso, ticket_summary
 
@@ -110,7 +111,8 @@ class StaffSearch:
         self.clock = clock
         self.calendar = calendar
 
-    def find(self, query: Query, lang: str) -> SearchResult:
+    def find(self, query: Query, lang: str, role: Role | None = None) -> SearchResult:
+        """Tickets matching ``query``; for ``role`` ``rt``, only those referred to it."""
         today = self.clock.now().astimezone(self.calendar.zone).date()
         end = query.end or today
         start = query.start or end - timedelta(days=DEFAULT_DAYS - 1)
@@ -123,6 +125,8 @@ class StaffSearch:
             matches = [found] if found is not None and self._status_matches(found, query) else []
         else:
             matches = self._in_period(query, start, end)
+        if role is not None:
+            matches = [ticket for ticket in matches if visible_to(role, ticket)]
         truncated = len(matches) > PAGE
         rows = [self._row(ticket, lang) for ticket in matches[:PAGE]]
         return {

@@ -45,6 +45,9 @@ class SweepReport:
     closed: int = 0
     conflicts: int = 0
     figures_folded: int = 0  # fresh report counters folded into their months' totals
+    # Personal data (PRODUCT.md §14): erasure requests escalated or carried out, tickets
+    # erased by retention.
+    privacy: dict[str, int] = field(default_factory=dict)
     mail: DeliveryReport = field(default_factory=DeliveryReport)
     duration_ms: int = 0
 
@@ -58,6 +61,7 @@ class SweepReport:
             "closed": self.closed,
             "conflicts": self.conflicts,
             "figures_folded": self.figures_folded,
+            **{f"privacy_{name}": n for name, n in self.privacy.items()},
             "emails_sent": self.mail.sent,
             "emails_retrying": self.mail.retrying,
             "emails_failed": self.mail.failed,
@@ -77,6 +81,7 @@ class SweepService:
         step_clock: StepClock,
         metrics: Metrics,
         fold: Callable[[datetime], int] | None = None,
+        privacy: Callable[[datetime], Any] | None = None,
     ):
         self.uow = uow
         self.queries = queries
@@ -87,6 +92,7 @@ class SweepService:
         self.step_clock = step_clock
         self.metrics = metrics
         self.fold = fold  # report counters' upkeep (``ReportFigures.fold``)
+        self.privacy = privacy  # erasure requests and retention (``ErasureService.sweep``)
 
     def run(self) -> SweepReport:
         started = time.monotonic()
@@ -101,6 +107,8 @@ class SweepService:
             except WriteConflict:
                 # The ticket changed under us; its new state carries its own due time.
                 report.conflicts += 1
+        if self.privacy is not None:
+            report.privacy = vars(self.privacy(now))
         report.mail = self.mailer.send_due()
         if self.fold is not None:
             report.figures_folded = self.fold(now)

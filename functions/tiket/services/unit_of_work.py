@@ -37,6 +37,7 @@ from tiket.services.ports import (
     TicketStore,
     TicketWrite,
 )
+from tiket.services.privacy_ports import PersonalWrite
 
 # A fresh email's first scheduled attempt is this far away: the request that committed it
 # sends it at once; the sweep takes it only if that send did not happen.
@@ -45,6 +46,8 @@ LEASE = timedelta(minutes=2)
 RoleCache = dict[str, list[Staff]]
 # What a change (before → after, described by its history entry) adds to the report figures.
 Counting = Callable[[Ticket | None, Ticket, HistoryEntry], MonthDelta]
+# The personal-data entries a change (before → after) writes (``services.privacy_index``).
+Bookkeeping = Callable[[Ticket | None, Ticket], PersonalWrite | None]
 
 
 class Composer(Protocol):
@@ -73,6 +76,7 @@ class TicketUnitOfWork:
         clock: Clock,
         deliver: Callable[[Mails], Any],
         count: Counting,
+        bookkeeping: Bookkeeping | None = None,
     ):
         self.store = store
         self.compose = compose
@@ -80,6 +84,7 @@ class TicketUnitOfWork:
         self.clock = clock
         self.deliver = deliver
         self.count = count
+        self.bookkeeping = bookkeeping
 
     def load(self, number: str) -> Ticket:
         ticket = self.store.get(number)
@@ -96,10 +101,12 @@ class TicketUnitOfWork:
         once: tuple[Once, ...] = (),
         idempotency: IdempotencyClaim | None = None,
         roles: RoleCache | None = None,
+        rewrite: PersonalWrite | None = None,
     ) -> Committed:
         """Write ``outcome`` as the change of ``before`` (None: a new ticket). Raises
         ``WriteConflict`` (nothing written) if the ticket changed since ``before`` was read
-        or a once-only record already exists."""
+        or a once-only record already exists. ``rewrite``: an erasure's stored messages and
+        history entries, rewritten in the same transaction."""
         history = outcome.history
         expected = None if before is None else before.revision
         if history.from_status != (None if before is None else before.status) or (
@@ -111,6 +118,7 @@ class TicketUnitOfWork:
         now = self.clock.now()
         mails = tuple(self.compose(ticket, outcome.notices, now, actor, roles))
         entry = replace(history, revision=revision)
+        personal = self._personal(before, ticket, rewrite)
         self.store.write(
             TicketWrite(
                 ticket=ticket,
@@ -124,11 +132,22 @@ class TicketUnitOfWork:
                 messages=outcome.messages,
                 uploads=_new_uploads(before, ticket),
                 aggregates=self.count(before, ticket, entry),
+                personal=personal,
             )
         )
         if mails:
             self.deliver(mails)
         return Committed(ticket, mails)
+
+    def _personal(
+        self, before: Ticket | None, after: Ticket, rewrite: PersonalWrite | None
+    ) -> PersonalWrite | None:
+        entries = None if self.bookkeeping is None else self.bookkeeping(before, after)
+        if rewrite is not None:
+            entries = replace(
+                entries or PersonalWrite(), messages=rewrite.messages, history=rewrite.history
+            )
+        return None if entries is None or entries.empty else entries
 
     def import_tickets(self, tickets: Iterable[Ticket]) -> int:
         """Bulk load of tickets as they stand (migration, benchmarks): each with its history
@@ -145,6 +164,7 @@ class TicketUnitOfWork:
                     history=entry,
                     next_check=self.schedule(outcome.ticket),
                     aggregates=self.count(None, outcome.ticket, entry),
+                    personal=self._personal(None, outcome.ticket, None),
                 )
 
         return self.store.write_many(writes())

@@ -14,6 +14,7 @@ from tiket.domain import lifecycle
 from tiket.domain.errors import Conflict, NotFound, ValidationFailed
 from tiket.domain.estimates import estimate_presets
 from tiket.domain.model import HistoryEntry, Staff, Ticket
+from tiket.domain.privacy import erased
 from tiket.domain.standards import StepClock
 from tiket.domain.text import Msg
 from tiket.domain.vocabulary import Action, Role, Status, Step
@@ -23,6 +24,7 @@ from tiket.services.actions import ActionDone, ActionService
 from tiket.services.contact import ContactLinks, contact_links
 from tiket.services.desk import StaffDesk
 from tiket.services.links import Links
+from tiket.services.minimise import minimised
 from tiket.services.ports import StaffDirectory, TicketStore
 from tiket.services.views import StaffTicketFull
 
@@ -143,8 +145,14 @@ class StaffWorkflow:
         )
 
     def page(self, ticket: Ticket, staff: Staff, lang: str) -> StaffTicketPage:
-        """The staff ticket page's data for ``staff``."""
-        return {**self.desk.detail(ticket, lang), **self.panel(ticket, staff, lang)}
+        """The staff ticket page's data for ``staff`` (minimised for ``rt``). Whether
+        ``staff`` may open it is ``StaffDesk.ticket``'s to say: a facilities member who has
+        just returned a referral still gets the answer about it."""
+        page: StaffTicketPage = {
+            **self.desk.detail(ticket, lang),
+            **self.panel(ticket, staff, lang),
+        }
+        return minimised(page, staff.role)
 
     def panel(self, ticket: Ticket, staff: Staff, lang: str) -> WorkflowPanel:
         possible = lifecycle.allowed_actions(ticket, staff.as_actor())
@@ -164,7 +172,10 @@ class StaffWorkflow:
             "estimate_presets": self.presets(lang),
             "estimate_hint": self.preset_hint(lang),
             "reassign_to": self._candidates(ticket, lang) if Action.REASSIGN in possible else [],
-            "contact": contact_links(r.email, r.phone, ticket.number, ticket.subject),
+            # An erased requester (PRODUCT.md §14) cannot be reached any more.
+            "contact": contact_links(None, None, ticket.number, ticket.subject)
+            if erased(ticket)
+            else contact_links(r.email, r.phone, ticket.number, ticket.subject),
         }
 
     def _candidates(self, ticket: Ticket, lang: str) -> list[Candidate]:

@@ -5,12 +5,15 @@ POST does it, from the page's form or as JSON. Tokens never reach a log line."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, g, render_template, request
 
 from tiket.domain.errors import Conflict, ValidationFailed
 from tiket.messages import ACTIONS, STATUS, label, render
 from tiket.services.actions import ActionView
 from tiket.services.attachments import AttachmentView
+from tiket.services.minimise import minimised, shown_ticket
 from tiket.web import conversation
 from tiket.web.errors import json_response
 from tiket.web.http import json_body, lang, services, wants_json
@@ -41,6 +44,8 @@ def show(token: str):
     except Conflict as error:
         return _lead_on(token, error)
     g.ticket, g.action = view.ticket.number, view.claim.action
+    services().access.record(view.staff, [view.ticket.number], "action_page")
+    view = replace(view, ticket=shown_ticket(view.ticket, view.staff.role))  # minimisation
     language = lang()
     thread = services().conversation.thread(view.ticket.number)
     if wants_json():
@@ -53,7 +58,7 @@ def show(token: str):
             "expires_at": view.claim.expires_at.isoformat(),
             "messages": conversation.thread_json(view.ticket, thread, language),
         }
-        return json_response(body, 200)
+        return json_response(minimised(body, view.staff.role), 200)
     return _page(
         "action.html",
         view=view,

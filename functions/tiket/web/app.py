@@ -57,6 +57,7 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
     from tiket.web.conversation import bp as conversation_bp
     from tiket.web.files import bp as files_bp
     from tiket.web.openapi import bp as openapi_bp
+    from tiket.web.privacy import bp as privacy_bp
     from tiket.web.reports import bp as reports_bp
     from tiket.web.staff import bp as staff_bp
     from tiket.web.workflow import bp as workflow_bp
@@ -70,6 +71,7 @@ def create_app(settings: config.Settings | None = None, services: Services | Non
     app.register_blueprint(actions_bp)
     app.register_blueprint(conversation_bp)
     app.register_blueprint(assets_bp)
+    app.register_blueprint(privacy_bp)
     if settings.dev_routes and not settings.production:
         from tiket.web.dev import bp as dev_bp
 

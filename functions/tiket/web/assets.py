@@ -132,7 +132,7 @@ def labels():
 @signed_in(*STAFF_ROLES)
 def ticket_device(number: str):
     s = services()
-    ticket = s.desk.ticket(number)
+    ticket = s.desk.ticket(number, g.staff)
     g.ticket = ticket.number
     return json_response(history_view(s.devices.of_ticket(ticket), s.calendar.zone, lang()), 200)
 

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, g, request
 
 from tiket.domain.errors import ValidationFailed
 from tiket.domain.text import Msg
+from tiket.services.access_log import EXPORT_ENTRY
 from tiket.services.reports import Period
 from tiket.web.errors import json_response
 from tiket.web.http import json_body, lang, services
@@ -33,7 +34,10 @@ def summary():
 @bp.get("/<any(tickets, skm, monitoring):name>.<any(csv, xlsx):fmt>")
 @signed_in(*REPORT_ROLES)
 def download(name: str, fmt: str):
-    file = services().reports.download(name, fmt, _period(), lang())
+    period = _period()
+    file = services().reports.download(name, fmt, period, lang())
+    if name == "tickets":  # a list of requesters' names: one access-log entry per export
+        services().access.record(g.staff, [f"{EXPORT_ENTRY} {period.key}"], "export")
     response = _file_response(file.body, file.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     return response
@@ -55,7 +59,9 @@ def chart(name: str):
 @bp.post("/exports")
 @signed_in(*REPORT_ROLES)
 def start_export():
-    return json_response(services().exports.start(g.staff, json_body(), lang()), 202)
+    started = services().exports.start(g.staff, json_body(), lang())
+    services().access.record(g.staff, [f"{EXPORT_ENTRY} {started['id']}"], "export")
+    return json_response(started, 202)
 
 
 @bp.get("/exports/<job_id>")

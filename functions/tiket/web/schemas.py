@@ -14,6 +14,7 @@ from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
 from tiket.domain.vocabulary import Action, Role, Status, Step
+from tiket.services.access_log import AccessLogView
 from tiket.services.action_forms import ACTION_FORMS, ActionForm
 from tiket.services.asset_views import (
     DeviceFailures,
@@ -28,7 +29,9 @@ from tiket.services.conversation_forms import LookupForm, MessageForm, ReopenFor
 from tiket.services.export_jobs import ExportRequest, ExportStarted, ExportStatus
 from tiket.services.forms import LoginForm, SigninForm, SurveyForm, TicketForm
 from tiket.services.intake import FiledView
+from tiket.services.privacy_forms import ErasureDecisionForm, ErasureForm
 from tiket.services.report_views import ReportSummary
+from tiket.services.requester_portal import MyExport, MyTickets
 from tiket.services.search import SearchResult
 from tiket.services.views import (
     IsoTime,
@@ -39,6 +42,13 @@ from tiket.services.views import (
     TrackingView,
 )
 from tiket.services.workflow import StaffActed, StaffTicketPage
+from tiket.web.privacy_schemas import (
+    ErasureAsked,
+    ErasureDecided,
+    ErasureItemView,
+    ErasureList,
+    MeSignedIn,
+)
 
 
 class ErrorBody(TypedDict):
@@ -174,6 +184,14 @@ RESPONSES: tuple[type, ...] = (
     ImportView,
     DeviceHistoryView,
     DeviceFailures,
+    MyTickets,
+    MyExport,
+    MeSignedIn,
+    ErasureAsked,
+    ErasureItemView,
+    ErasureList,
+    ErasureDecided,
+    AccessLogView,
 )
 REQUEST_MODELS = (
     TicketForm,
@@ -185,6 +203,8 @@ REQUEST_MODELS = (
     LookupForm,
     UploadForm,
     ExportRequest,
+    ErasureForm,
+    ErasureDecisionForm,
 )
 REF = "#/components/schemas/{model}"
 

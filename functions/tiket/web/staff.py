@@ -130,6 +130,8 @@ def _flag(name: str) -> bool:
 @signed_in(*STAFF_ROLES)
 def ticket(number: str):
     s = services()
-    found = s.desk.ticket(number)
+    found = s.desk.ticket(number, g.staff)
     g.ticket = found.number
-    return json_response(s.workflow.page(found, g.staff, lang()), 200)
+    page = s.workflow.page(found, g.staff, lang())
+    s.access.record(g.staff, [found.number], "staff_ticket")  # a read of personal data
+    return json_response(page, 200)

@@ -44,4 +44,4 @@ def search():
     query = parse_query(
         {name: request.args.get(name) for name in ("q", "requester", "status", "from", "to")}
     )
-    return json_response(services().search.find(query, lang()), 200)
+    return json_response(services().search.find(query, lang(), g.staff.role), 200)

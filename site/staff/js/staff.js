@@ -36,6 +36,8 @@ export function showStaff(staff) {
   if (reports) reports.hidden = !canReport(staff);
   const assets = $('nav-assets');
   if (assets) assets.hidden = !ASSET_ROLES.includes(staff.role);
+  const privacy = $('nav-privacy');  // personal data: erasure requests and the access log
+  if (privacy) privacy.hidden = staff.role !== 'admin';
   nav.hidden = false;
 }
 

@@ -12,6 +12,7 @@ from tiket.adapters.dynamodb.figures import DynamoFigures
 from tiket.adapters.dynamodb.guards import DynamoIdempotency, DynamoRateCounter
 from tiket.adapters.dynamodb.models import Table
 from tiket.adapters.dynamodb.outbox import DynamoOutbox
+from tiket.adapters.dynamodb.privacy import DynamoPrivacy
 from tiket.adapters.dynamodb.staff import DynamoLoginLinks, DynamoStaff
 from tiket.adapters.dynamodb.table import table_definition
 from tiket.adapters.dynamodb.tickets import DynamoTickets
@@ -29,6 +30,7 @@ class DynamoStores:
     figures: DynamoFigures
     exports: DynamoExportJobs
     assets: DynamoAssets
+    privacy: DynamoPrivacy
 
     def create_table(self) -> None:
         """Create the table when missing (local stack, tests, benches). Production: infra/."""
@@ -59,4 +61,5 @@ def connect(table: str, host: str | None, region: str, zone: tzinfo) -> DynamoSt
         figures=DynamoFigures(bound),
         exports=DynamoExportJobs(),
         assets=DynamoAssets(bound),
+        privacy=DynamoPrivacy(bound),
     )

@@ -35,8 +35,24 @@ step's escalation-ladder level rides in its entry of the ticket's ``steps`` list
 | device (BMN)    | ``ASSET#<tag>``       | ``ASSET``               | list (``ALOC#<location>`` / ``ARETIRED``)|
 | device location | ``ASSETLOC``          | ``<location key>``      |                                          |
 | import lock     | ``ASSETLOCK``         | ``LOCK``                | (ttl)                                    |
+| requester look-up | ``RQ#<email key>``  | ``T#<number>``          |                                          |
+| retention entry | ``T#<number>``        | ``RETAIN``              | due (``RETAIN``)                         |
+| pending erasure | ``RQ#<email key>``    | ``PENDING``             |                                          |
+| erasure request | ``ERASURE#<id>``      | ``ERASURE``             | list (``ERASURES`` while it needs work)  |
+| access-log entry| ``ACCESS#T#<number>`` / ``ACCESS#S#<email>`` / ``ACCESS#D#<utc day>`` | ``<utc-iso>#<id>`` | (ttl) |
 
 Devices: ``adapters/dynamodb/assets.py`` (the register, its locations and the import lock).
+
+Personal data (PRODUCT.md §14): ``adapters/dynamodb/privacy.py``. ``<email key>`` is the
+SHA-256 of the normalised requester address (``domain.privacy.email_key``), never the address.
+The look-up entry and the retention entry are written inside the ticket's change transaction
+(``TicketWrite.personal``): put when a ticket is filed, the look-up entry removed when its
+requester is erased, the retention entry (``due_sk`` = ``<utc-iso>#<number>``: when the sweep
+must next erase the files or the personal data of a closed ticket) put when the ticket
+closes and removed once nothing personal is left. The sweep reads ``due_pk = RETAIN AND
+due_sk <= now`` (a bounded batch per run). An erasure request's pending pointer is put only
+if absent, so a second request while one is pending answers the first. Each staff read is
+three items (by ticket, by staff member, by day) expiring with the retention period.
 
 Indexes (all project every attribute; all are sparse: an item is in an index only while it
 carries that index's keys):

@@ -40,9 +40,12 @@ from tiket.adapters.dynamodb.models import (
     wrap_error,
 )
 from tiket.adapters.dynamodb.outbox import mail_item
+from tiket.adapters.dynamodb.privacy import add_to_transaction as add_personal
+from tiket.adapters.dynamodb.privacy import batch_entries
 from tiket.domain.aggregates import Key
 from tiket.domain.attachments import UPLOAD_CLAIM_KEEP
 from tiket.domain.model import HistoryEntry, Message, Once, Ticket
+from tiket.domain.vocabulary import Action
 from tiket.services.ports import TicketWrite
 
 
@@ -162,6 +165,8 @@ class DynamoTickets:
                 tx.save(mail_item(mail, first_attempt), condition=MailItem.pk.does_not_exist())
             if write.aggregates is not None:
                 add_to_transaction(tx, ticket.number, write.aggregates, write.history.at)
+            if write.personal is not None:
+                add_personal(tx, ticket.number, write.personal)
 
     @staticmethod
     def _create(tx: TransactWrite, write: TicketWrite, values: dict[str, Any]) -> None:
@@ -192,12 +197,14 @@ class DynamoTickets:
 
     @staticmethod
     def _update(tx: TransactWrite, write: TicketWrite, values: dict[str, Any]) -> None:
+        # An erasure (PRODUCT.md §14) is the one change that rewrites who the requester is.
+        rewritten = {"requester"} if write.history.action == Action.ERASE else set()
         actions = [
             getattr(TicketItem, name).remove()
             if value is None
             else getattr(TicketItem, name).set(value)
             for name, value in values.items()
-            if name not in WRITTEN_ONCE
+            if name not in WRITTEN_ONCE or name in rewritten
         ]
         expected = write.expected_revision
         condition = TicketItem.revision == expected
@@ -223,6 +230,9 @@ class DynamoTickets:
                 if ticket.track_token:
                     token = token_hash(ticket.track_token)
                     batch.save(OnceItem(f"TRACK#{token}", "TRACK", number=ticket.number))
+                if write.personal is not None:
+                    for entry in batch_entries(ticket.number, write.personal):
+                        batch.save(entry)
                 if write.aggregates is not None:
                     counted = figures.setdefault(write.aggregates.month, Counter())
                     counted.update(write.aggregates.counts)

@@ -77,7 +77,8 @@ def build_document(settings: Settings) -> dict:
                 }
             },
             "securitySchemes": {
-                "session": {"type": "apiKey", "in": "cookie", "name": "tiket_session"}
+                "session": {"type": "apiKey", "in": "cookie", "name": "tiket_session"},
+                "requester": {"type": "apiKey", "in": "cookie", "name": "tiket_saya"},
             },
         },
     }

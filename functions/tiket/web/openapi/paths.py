@@ -18,6 +18,7 @@ from tiket.web.openapi.helpers import (
     path_param,
     ref,
 )
+from tiket.web.openapi.privacy_paths import privacy_paths
 from tiket.web.openapi.workflow import workflow_paths
 
 
@@ -50,6 +51,7 @@ def paths(settings: Settings) -> dict[str, dict]:
     ]
     return {
         **conversation_paths(),
+        **privacy_paths(),
         "/api/health": {"get": operation("health", "Liveness", {200: ok("Up", ref("Health"))})},
         "/api/openapi.json": {
             "get": operation(
