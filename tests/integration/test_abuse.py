@@ -166,6 +166,7 @@ def test_the_local_stack_has_the_limits_on_and_they_are_configurable(tmp_path, m
         "lookup_ip": 30,
         "uploads": 120,
         "assets": 120,
+        "me_login_to": 5,  # own-page links per requester address (PRODUCT.md §14)
     }
     monkeypatch.setenv("TIKET_RATE_LIMITS", '{"tickets": [100000, 60], "login": [0, 60]}')
     changed = local_settings(tmp_path, 8000, "http://127.0.0.1:4566").rate_limits
