@@ -6,8 +6,20 @@ const $ = (id) => document.getElementById(id);
 let data = null;
 
 function show(section) {
+  $('me-open').hidden = section !== 'open';
   $('me-login').hidden = section !== 'login';
   $('me-mine').hidden = section !== 'mine';
+}
+
+// The emailed link only offers to open the page: a person presses the button. Mail
+// scanners that open (and even run) links must not use up the single-use token.
+let offered = '';
+function offer(token) {
+  offered = token;
+  history.replaceState(null, '', location.pathname);  // the token leaves the address bar
+  fail('');
+  show('open');
+  $('me-open-button').focus();
 }
 
 function status(text) { $('me-status').textContent = text || ''; }
@@ -73,7 +85,6 @@ async function load() {
 }
 
 async function signIn(token) {
-  history.replaceState(null, '', location.pathname);  // the token leaves the address bar
   status(msg('me.signing'));
   try {
     const r = await fetchJSON('/api/me/signin', { method: 'POST', body: { token } });
@@ -136,15 +147,21 @@ $('me-logout').addEventListener('click', async () => {
   show('login');
 });
 
+$('me-open-button').addEventListener('click', () => {
+  const token = offered;
+  offered = '';
+  if (token) signIn(token);
+});
+
 $('me-erase-pending').tabIndex = -1;
 // The emailed link opened in the tab already showing this page: only the fragment changes.
 window.addEventListener('hashchange', () => {
   const token = location.hash.slice(1);
-  if (token) { fail(''); signIn(token); }
+  if (token) offer(token);
 });
 onLanguageChange(() => { if (data) load(); });
 loadOptions().then(showUnitName);
 ready.then(() => {
   const token = location.hash.slice(1);
-  if (token) signIn(token); else load();
+  if (token) offer(token); else load();
 });

@@ -40,7 +40,8 @@ class LookupForm(BaseModel):
     """Body of ``POST /api/track/lookup``. Checked loosely on purpose: any number and any
     address get the same answer; only a match is mailed."""
 
-    model_config = ConfigDict(extra="ignore", strict=True, str_strip_whitespace=True)
+    # Lengths as sent (the schema's); the service trims before it compares.
+    model_config = ConfigDict(extra="ignore", strict=True)
 
     number: Annotated[str, Field(min_length=1, max_length=32)]
     email: Annotated[str, Field(min_length=3, max_length=254)]

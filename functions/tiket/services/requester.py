@@ -81,10 +81,10 @@ class RequesterService:
         outbox record (the sweep sends it), never a send inside the request, whose time
         would tell."""
         form = parse(LookupForm, body)
-        email = form.email.lower()
+        email = form.email.strip().lower()
         self.rate_limiter.check("lookup_ip", client)
         self.rate_limiter.check("lookup", email)
-        ticket = self.tickets.get(form.number.upper())
+        ticket = self.tickets.get(form.number.strip().upper())
         stored = ticket.requester.email.lower() if ticket is not None else ""
         matched = hmac.compare_digest(stored.encode(), email.encode())
         if ticket is None or not matched or not ticket.track_token:
