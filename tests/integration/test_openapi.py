@@ -112,11 +112,14 @@ def test_stateful_links_from_a_filed_ticket(app, services):
 
     Workflow.run(
         settings=settings(
-            max_examples=15,
+            max_examples=25,
             stateful_step_count=4,
             deadline=None,
             suppress_health_check=list(HealthCheck),
             database=None,
+            # One fixed sequence of scenarios: with 45 operations a random draw of 25 does not
+            # always pass through a filed ticket's links.
+            derandomize=True,
         )
     )
     # The links were followed: a fresh ticket's token opens its tracking page and reaches
