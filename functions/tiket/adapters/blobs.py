@@ -195,19 +195,32 @@ class Blobs:
         """A link that downloads the object as ``filename`` (or shows it, ``inline``) for
         ``expires_s`` ≤ 15 minutes; S3 answers with the given Content-Type."""
         _check_expiry(expires_s)
-        with _s3_errors():
-            url: str = self.client.generate_presigned_url(
-                "get_object",
-                Params={
-                    "Bucket": self.bucket,
-                    "Key": key,
-                    "ResponseContentType": content_type,
-                    "ResponseContentDisposition": content_disposition(filename, inline=inline),
-                    "ResponseCacheControl": "private, no-store",
-                },
-                ExpiresIn=expires_s,
-            )
-        return url
+        return signed_get(self.client, self.bucket, key, filename, content_type, expires_s, inline)
+
+
+def signed_get(
+    client: Any,
+    bucket: str,
+    key: str,
+    filename: str,
+    content_type: str,
+    expires_s: int,
+    inline: bool = False,
+) -> str:
+    """A presigned GET that S3 answers with this name, type and no caching (files, exports)."""
+    with _s3_errors():
+        url: str = client.generate_presigned_url(
+            "get_object",
+            Params={
+                "Bucket": bucket,
+                "Key": key,
+                "ResponseContentType": content_type,
+                "ResponseContentDisposition": content_disposition(filename, inline=inline),
+                "ResponseCacheControl": "private, no-store",
+            },
+            ExpiresIn=expires_s,
+        )
+    return url
 
 
 def content_disposition(filename: str, *, inline: bool = False) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tiket.adapters.blobs import _s3_errors, content_disposition
+from tiket.adapters.blobs import _s3_errors, signed_get
 from tiket.domain.attachments import MAX_DOWNLOAD_SECONDS
 
 
@@ -60,19 +60,7 @@ class S3ExportFiles:
             self.client.delete_object(Bucket=self.bucket, Key=key)
 
     def link(self, key: str, filename: str, content_type: str) -> str:
-        with _s3_errors():
-            url: str = self.client.generate_presigned_url(
-                "get_object",
-                Params={
-                    "Bucket": self.bucket,
-                    "Key": key,
-                    "ResponseContentType": content_type,
-                    "ResponseContentDisposition": content_disposition(filename),
-                    "ResponseCacheControl": "private, no-store",
-                },
-                ExpiresIn=self.link_seconds,
-            )
-        return url
+        return signed_get(self.client, self.bucket, key, filename, content_type, self.link_seconds)
 
 
 def ensure_bucket(client: Any, bucket: str, region: str) -> None:

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tiket.domain.attachments import MAX_PER_MESSAGE, UPLOAD_ID_PATTERN
 from tiket.services.action_forms import ReasonForm, ReplyForm
+from tiket.services.forms import attachment_ids
 
 
 class MessageForm(ReplyForm):
@@ -16,19 +16,8 @@ class MessageForm(ReplyForm):
     link's JSON. The text stays required (PRODUCT.md §10: 1–2000 characters), files or not:
     a photo comes with a word of what it shows, and every email about a message quotes it."""
 
-    # Upload ids (POST /api/uploads); each file is checked by tiket.services.attachments,
-    # which names a bad one in its 400 (``attachments.<index>``).
     attachments: Annotated[
-        list[Any],
-        Field(
-            default_factory=list,
-            json_schema_extra={
-                "maxItems": MAX_PER_MESSAGE,
-                "uniqueItems": True,
-                "items": {"type": "string", "pattern": UPLOAD_ID_PATTERN},
-                "description": "Ids of uploaded files (POST /api/uploads), sent with the text",
-            },
-        ),
+        list[Any], attachment_ids("Ids of uploaded files (POST /api/uploads), sent with the text")
     ]
 
 

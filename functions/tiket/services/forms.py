@@ -68,6 +68,19 @@ def text_pattern(refused: str, required: bool = True) -> str:
     return f"^[^{refused}]*[^\\s\\x00-\\x1f\\x7f][^{refused}]*$"
 
 
+def attachment_ids(description: str | None = None) -> Any:
+    """Upload ids (``POST /api/uploads``), at most five; each file is checked by
+    ``tiket.services.attachments``, which names a bad one in its 400 (``attachments.<i>``)."""
+    schema: dict[str, Any] = {
+        "maxItems": MAX_PER_MESSAGE,
+        "uniqueItems": True,
+        "items": {"type": "string", "pattern": UPLOAD_ID_PATTERN},
+    }
+    if description:
+        schema["description"] = description
+    return Field(default_factory=list, json_schema_extra=schema)
+
+
 def _limit(field: str, **schema: Any):
     return Field(max_length=LIMITS[field], json_schema_extra=schema or None)
 
@@ -92,18 +105,7 @@ class TicketForm(BaseModel):
     asset_tag: Annotated[str | None, _line("asset_tag", required=False)] = None
     subject: Annotated[str, _line("subject")]
     description: Annotated[str, _limit("description", pattern=text_pattern(TEXT_REFUSED))]
-    # Upload ids (POST /api/uploads); each file is checked by tiket.services.attachments.
-    attachments: Annotated[
-        list[Any],
-        Field(
-            default_factory=list,
-            json_schema_extra={
-                "maxItems": MAX_PER_MESSAGE,
-                "uniqueItems": True,
-                "items": {"type": "string", "pattern": UPLOAD_ID_PATTERN},
-            },
-        ),
-    ]
+    attachments: Annotated[list[Any], attachment_ids()]
 
     @field_validator("*", mode="after")
     @classmethod
