@@ -35,17 +35,14 @@ from tiket.domain.vocabulary import FINAL_STATUSES, STAFF_ROLES, Channel, Role
 from tiket.log import log_event
 from tiket.services.attachments import AttachmentService, Checked
 from tiket.services.conversation import ConversationService
-from tiket.services.mail_files import mail_attachments
-from tiket.services.ports import (
-    Clock,
+from tiket.services.inbound_ports import (
     InboundMessage,
     MailReader,
-    Metrics,
     ReplyAddressBook,
     ReplyClaimView,
-    StaffDirectory,
-    TicketStore,
 )
+from tiket.services.mail_files import mail_attachments
+from tiket.services.ports import Clock, Metrics, StaffDirectory, TicketStore
 from tiket.services.ratelimit import RateLimiter
 
 

@@ -26,7 +26,8 @@ from tiket.domain.attachments import (
     sniff,
 )
 from tiket.services.attachments import Checked, CheckedFile
-from tiket.services.ports import InspectedFile, MailFileView
+from tiket.services.inbound_ports import MailFileView
+from tiket.services.ports import InspectedFile
 
 Inspector = Callable[[bytes, str], InspectedFile]
 _EXTENSIONS = {

@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from tiket.config import Settings
 
 if TYPE_CHECKING:
-    from tiket.services.ports import InboundMessage
+    from tiket.services.inbound_ports import InboundMessage
 
 MAX_BYTES = 10 * 1024 * 1024  # PRODUCT.md §10: an inbound mail over 10 MB is dropped
 PREFIX = "inbound/"  # infra/inbound.yaml: the receipt rule's ObjectKeyPrefix
