@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tiket.adapters.blobs import s3_client
-from tiket.adapters.memory import MemoryBlobs
+from tiket.adapters.memory_blobs import MemoryBlobs
 from tiket.config import DEMO_STAFF, RateLimit, Settings
 from tiket.domain.model import Staff
 from tiket.domain.vocabulary import Role

@@ -17,7 +17,8 @@ import pytest
 from tests.integration.test_unit_of_work import START, TickingClock, backend, filed  # noqa: F401
 from tests.support import VALID_TICKET, MemoryTransport, make_services
 from tests.unit.test_file_inspection import encoded, phone_photo, two_halves
-from tiket.adapters.memory import MemoryBlobs, memory_stores
+from tiket.adapters.memory import memory_stores
+from tiket.adapters.memory_blobs import MemoryBlobs
 from tiket.domain import lifecycle
 from tiket.domain.attachments import FileType, StoredAttachment, new_upload_id, upload_key
 from tiket.domain.errors import Unavailable, ValidationFailed, WriteConflict

@@ -14,7 +14,8 @@ import requests
 from tests.integration.test_unit_of_work import START, TickingClock
 from tests.support import VALID_TICKET, MemoryTransport, make_services
 from tests.unit.test_file_inspection import phone_photo
-from tiket.adapters.memory import MemoryBlobs, memory_stores
+from tiket.adapters.memory import memory_stores
+from tiket.adapters.memory_blobs import MemoryBlobs
 from tiket.domain.attachments import upload_key
 from tiket.domain.errors import ValidationFailed
 from tiket.domain.model import Actor

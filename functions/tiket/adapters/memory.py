@@ -7,22 +7,18 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from typing import TYPE_CHECKING
 
 from tiket.adapters.memory_privacy import MemoryPrivacy, PersonalEntries
-from tiket.domain.aggregates import Key, Tally
+from tiket.adapters.memory_reports import MemoryExportJobs, MemoryFigures
+from tiket.domain.aggregates import Key
 from tiket.domain.errors import WriteConflict
 from tiket.domain.model import HistoryEntry, Message, Once, Staff, Ticket
 from tiket.domain.vocabulary import OPEN_STATUSES, Role, Status
-from tiket.services.export_ports import QUEUED, RUNNING, ExportJob
 from tiket.services.ports import (
-    BlobInfo,
-    BlobMissing,
-    BlobTooLarge,
     IdempotencyRecord,
     MailRecord,
     OutgoingMail,
@@ -163,74 +159,6 @@ class MemoryTickets:
 def _message_key(message: Message, revision: int) -> str:
     """The DynamoDB sort key's order: UTC time, the ticket's revision, the id."""
     return f"{message.at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#{revision:06d}#{message.id}"
-
-
-class MemoryFigures:
-    """The report counters that ``MemoryTickets.write`` adds to."""
-
-    def __init__(self, tickets: MemoryTickets):
-        self.tickets = tickets
-
-    def month(self, month: str) -> Tally:
-        with self.tickets.lock:
-            counts = self.tickets.figures.get(month, Counter())
-            return Counter({key: n for key, n in counts.items() if n})
-
-    def replace(self, month: str, tally: Tally) -> None:
-        with self.tickets.lock:
-            self.tickets.figures[month] = Counter(tally)
-
-    def past_due(self, now: datetime) -> list[Ticket]:
-        return [self.tickets.tickets[number] for number in self.tickets.due(now, limit=10**9)]
-
-    def fold(self, now: datetime) -> int:
-        return 0  # the months are kept whole
-
-    def month_tickets(
-        self, year: int, month: int, after: str | None = None
-    ) -> Iterator[tuple[str, Ticket]]:
-        for ticket in self.tickets.of_month(year, month):
-            key = f"{ticket.created_at.astimezone(UTC).isoformat()}#{ticket.number}"
-            if after is None or key > after:
-                yield key, ticket
-
-
-class MemoryExportJobs:
-    def __init__(self) -> None:
-        self.jobs: dict[str, ExportJob] = {}
-        self.lock = threading.Lock()
-
-    def create(self, job: ExportJob) -> None:
-        with self.lock:
-            if job.id in self.jobs:
-                raise WriteConflict(["ConditionalCheckFailed"])
-            self.jobs[job.id] = job
-
-    def get(self, job_id: str) -> ExportJob | None:
-        return self.jobs.get(job_id)
-
-    def claim(
-        self, job_id: str, runner: str, now: datetime, lease_until: datetime
-    ) -> ExportJob | None:
-        with self.lock:
-            job = self.jobs.get(job_id)
-            if job is None or job.status not in (QUEUED, RUNNING):
-                return None
-            if job.lease_until is not None and job.lease_until >= now:
-                return None
-            taken = replace(
-                job, runner=runner, lease_until=lease_until, status=RUNNING, updated_at=now
-            )
-            self.jobs[job_id] = taken
-            return taken
-
-    def save(self, job: ExportJob, holder: str) -> bool:
-        with self.lock:
-            current = self.jobs.get(job.id)
-            if current is None or current.runner != holder:
-                return False
-            self.jobs[job.id] = job
-            return True
 
 
 class MemoryIdempotency:
@@ -384,97 +312,6 @@ class MemoryOutbox:
             record = self.records.get(mail_id)
             if record is not None and record.status == "failed":
                 self.records[mail_id] = replace(record, status="pending", next_attempt_at=now)
-
-
-@dataclass(frozen=True)
-class _Object:
-    data: bytes
-    content_type: str
-    metadata: Mapping[str, str]
-
-
-class MemoryBlobs:
-    """The files bucket in memory. ``receive`` plays the browser's presigned POST and holds
-    it to what S3 would: the key, content type and metadata bound at signing, and the size
-    range. Download URLs are fake (``https://files.invalid/<key>?...``); ``fetch`` opens one."""
-
-    ORIGIN = "https://files.invalid"
-
-    def __init__(self) -> None:
-        self.objects: dict[str, _Object] = {}
-        self.posts: dict[str, tuple[str, int, dict[str, str]]] = {}
-        self.lock = threading.Lock()
-
-    def origin(self) -> str:
-        return self.ORIGIN
-
-    def presigned_post(
-        self,
-        key: str,
-        content_type: str,
-        max_bytes: int,
-        expires_s: int,
-        metadata: Mapping[str, str] | None = None,
-    ) -> dict[str, Any]:
-        self.posts[key] = (content_type, max_bytes, dict(metadata or {}))
-        fields = {"key": key, "Content-Type": content_type}
-        fields |= {f"x-amz-meta-{k}": quote(v, safe="") for k, v in (metadata or {}).items()}
-        return {"url": f"{self.ORIGIN}/", "fields": fields}
-
-    def receive(self, key: str, data: bytes, content_type: str | None = None) -> bool:
-        """The browser's upload: False (nothing stored) where S3 would refuse it."""
-        if key not in self.posts:
-            return False
-        bound_type, max_bytes, metadata = self.posts[key]
-        if (content_type or bound_type) != bound_type or not 1 <= len(data) <= max_bytes:
-            return False
-        self.objects[key] = _Object(data, bound_type, metadata)
-        return True
-
-    def head(self, key: str) -> BlobInfo | None:
-        found = self.objects.get(key)
-        return (
-            None if found is None else BlobInfo(len(found.data), found.content_type, found.metadata)
-        )
-
-    def get(self, key: str, max_bytes: int) -> bytes:
-        found = self.objects.get(key)
-        if found is None:
-            raise BlobMissing(key)
-        if len(found.data) > max_bytes:
-            raise BlobTooLarge(len(found.data))
-        return found.data
-
-    def put(self, key: str, data: bytes, content_type: str) -> None:
-        with self.lock:
-            self.objects[key] = _Object(data, content_type, {})
-
-    def delete(self, keys: Sequence[str]) -> None:
-        with self.lock:
-            for key in keys:
-                self.objects.pop(key, None)
-
-    def signed_get_url(
-        self,
-        key: str,
-        filename: str,
-        content_type: str,
-        expires_s: int = 900,
-        *,
-        inline: bool = False,
-    ) -> str:
-        query = {"expires": expires_s, "type": content_type, "name": filename, "inline": inline}
-        return f"{self.ORIGIN}/{key}?{urlencode(query)}"
-
-    def fetch(self, url: str) -> tuple[bytes, str]:
-        """The bytes and content type a signed URL gives."""
-        parts = urlsplit(url)
-        if not parse_qs(parts.query).get("expires"):
-            raise PermissionError("unsigned")
-        found = self.objects.get(parts.path.lstrip("/"))
-        if found is None:
-            raise BlobMissing(parts.path)
-        return found.data, parse_qs(parts.query)["type"][0]
 
 
 @dataclass
