@@ -190,7 +190,7 @@ def test_scheduled_event_runs_the_sweep(run):
     assert [r["route"] for r in requests] == [
         "/api/health",
         "/api/tickets",
-        "/api/track/<track:token>",
+        "/api/track/<token>",
     ]
 
 
