@@ -3,6 +3,7 @@ that writes a change (``write``, called only by the unit of work)."""
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
@@ -126,7 +127,11 @@ class DynamoTickets:
     def _transaction(self, write: TicketWrite) -> None:
         ticket = write.ticket
         values = ticket_values(ticket, write.next_check, self.zone)
-        with TransactWrite(connection=self.table.connection) as tx:
+        # A token per attempt: botocore repeats a request that got no answer with the same
+        # token, and DynamoDB does not apply a transaction twice for it (counter deltas
+        # included); our own retries come after a definite cancellation, with a new one.
+        token = uuid.uuid4().hex
+        with TransactWrite(connection=self.table.connection, client_request_token=token) as tx:
             if write.expected_revision is None:
                 self._create(tx, write, values)
             else:
