@@ -112,6 +112,11 @@ def needs(service: str, operation: str, params: dict) -> set[tuple[str, str]]:
             ((kind, body),) = item.items()
             found.add((_TRANSACT[kind], _table(body)))
         return found
+    if service == "dynamodb" and operation == "TransactGetItems":
+        # Authorised per item as GetItem, like the writes above (no action of its own).
+        return {
+            ("dynamodb:GetItem", _table(item["Get"])) for item in params.get("TransactItems", [])
+        }
     if service == "dynamodb" and operation == "BatchWriteItem":
         return {
             (_BATCH_WRITE[next(iter(request))], "${Table.Arn}")

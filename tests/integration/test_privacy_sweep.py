@@ -11,7 +11,7 @@ import pytest
 
 from tests.support import file_ticket, follow, make_services
 from tiket.adapters.memory import memory_stores
-from tiket.domain.attachments import StoredAttachment
+from tiket.domain.attachments import StoredAttachment, attachment_key, thumbnail_key
 from tiket.domain.model import Actor, Requester, Ticket
 from tiket.domain.privacy import ERASED, ErasureReason, email_key
 from tiket.domain.vocabulary import Action, Role, Status
@@ -20,7 +20,10 @@ from tiket.web.app import create_app
 WIB = ZoneInfo("Asia/Jakarta")
 ADMIN = Actor("admin@example.go.id", "Admin TIKet", Role.ADMIN)
 CLOSED = datetime(2026, 11, 30, 10, 0, tzinfo=WIB)
-PHOTO = StoredAttachment("u1", "foto.jpg", "image/jpeg", 3, "files/u1", "files/u1-thumb")
+UPLOAD = "u" * 22  # an upload id's shape
+# Kept where the files service keeps them (the role grants S3 on these prefixes only).
+KEPT = (attachment_key("TIK-2026-009001", UPLOAD), thumbnail_key("TIK-2026-009001", UPLOAD))
+PHOTO = StoredAttachment(UPLOAD, "foto.jpg", "image/jpeg", 3, *KEPT)
 
 
 @pytest.fixture(params=["moto", "memory"])
@@ -73,7 +76,7 @@ def closed_ticket(services, **changes) -> str:
     )
     ticket = replace(ticket, **changes)
     services.uow.import_tickets([ticket])
-    for key in ("files/u1", "files/u1-thumb"):
+    for key in KEPT:
         services.blobs.put(key, b"jpg", "image/jpeg")
     return ticket.number
 
@@ -86,7 +89,7 @@ def test_retention_removes_files_then_personal_data_through_the_due_entries(serv
     assert services.sweep.run().privacy["retention_erased"] == 1
     ticket = services.tickets.get(number)
     assert ticket.attachments == () and ticket.requester.name == "Ana"
-    assert services.blobs.head("files/u1") is None and services.blobs.head("files/u1-thumb") is None
+    assert [services.blobs.head(key) for key in KEPT] == [None, None]
     assert services.sweep.run().privacy["retention_erased"] == 0  # nothing more due yet
 
     clock.set(datetime(2028, 11, 30, 10, 1, tzinfo=WIB))  # 24 months after closing
