@@ -3,7 +3,8 @@
 1. N submissions (default 1,000) at concurrency C (default 20), each with its own
    Idempotency-Key;
 2. R tickets (default 100) raced: both ICT staff POST their acknowledge link from the outbox
-   at once (``Accept: application/json``), 2R clicks.
+   at once (``Accept: application/json``, each click with its own Idempotency-Key, as the
+   link's page sends), 2R clicks.
 
 With faults (the default; ``--no-faults`` for a clean run): SES refuses every send during the
 first third of the submissions, and DynamoDB throttles 5 % of all writes throughout (both
@@ -158,7 +159,14 @@ def races(mails: list[dict], numbers: list[str]) -> list:
         for mail in mails
         if mail["kind"] == "new_ticket" and mail["links"]
     }
-    return [("POST", links[(number, tik)], {}) for number in numbers for tik in TIK]
+    # Each click carries its own Idempotency-Key, as the link's page does: a click whose
+    # answer was lost (a 503 after the commit, a timeout) is sent again and answered with
+    # the change it made, not the 409 of a used link.
+    return [
+        ("POST", links[(number, tik)], {}, {"Idempotency-Key": str(uuid.uuid4())})
+        for number in numbers
+        for tik in TIK
+    ]
 
 
 def table(stack: LocalStack) -> list[dict]:

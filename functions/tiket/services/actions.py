@@ -8,8 +8,9 @@ the unit of work only.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tiket.domain import lifecycle
@@ -23,6 +24,7 @@ from tiket.domain.vocabulary import Action
 from tiket.log import log_event
 from tiket.services.action_forms import ACTION_FORMS
 from tiket.services.forms import parse
+from tiket.services.idempotency_keys import checked_key
 from tiket.services.links import ACTION_PURPOSE, ActionClaim, Links
 from tiket.services.notifications import Notifier
 from tiket.services.ports import (
@@ -135,14 +137,38 @@ class ActionService:
         fields = ACTION_FORMS[claim.action].field_names()
         return ActionView(claim, ticket, staff, fields)
 
-    def perform(self, token: str, form: dict[str, Any]) -> ActionDone:
-        return self.apply(self.inspect(token), form)
+    def perform(self, token: str, form: dict[str, Any], key: object = None) -> ActionDone:
+        try:
+            return self.apply(self.inspect(token), form, key)
+        except Conflict:
+            done = self.repeated(token, key)
+            if done is None:
+                raise
+            return done
 
-    def apply(self, view: ActionView, form: dict[str, Any]) -> ActionDone:
-        """Do what an inspected link says; the commit holds it to the version inspected."""
+    def apply(self, view: ActionView, form: dict[str, Any], key: object = None) -> ActionDone:
+        """Do what an inspected link says; the commit holds it to the version inspected.
+        ``key`` (the request's Idempotency-Key) is recorded with the change, once-only."""
         claim, ticket, staff = view.claim, view.ticket, view.staff
+        key = checked_key(key)
         nonce = Once("nonce", claim.nonce, claim.expires_at + NONCE_KEEP)
-        return self.act(ticket, staff, claim.action, form, once=(nonce,))
+        once = (nonce,) if key is None else (nonce, _request_once(claim, key))
+        return self.act(ticket, staff, claim.action, form, once=once)
+
+    def repeated(self, token: str, key: object) -> ActionDone | None:
+        """A used link POSTed again with the Idempotency-Key of the request that used it: a
+        client repeating a request whose answer it never got (a timeout, a 503 after the
+        commit). The answer is that change, done (the ticket as it is now); None for any
+        other request, which gets the 409 of a used link."""
+        key = checked_key(key)
+        if key is None:
+            return None
+        claim = self._claim(token, allow_expired=True)
+        ticket, staff = self._subject(claim)
+        if not self.tickets.has_once(ticket.number, _request_once(claim, key)):
+            return None
+        log_event("ticket action repeated", ticket=ticket.number, action=claim.action)
+        return self._done(ticket, staff, claim.action, self.clock.now())
 
     def act(
         self,
@@ -172,11 +198,14 @@ class ActionService:
         new = committed.ticket
         self.metrics.count("Actions", action=action)
         log_event("ticket action", ticket=new.number, action=action, status=new.status)
+        return self._done(new, staff, action, now)
+
+    def _done(self, ticket: Ticket, staff: Staff, action: Action, now: datetime) -> ActionDone:
         next_tokens = {
-            possible: self.links.action_token(new, possible, staff.email, now)
-            for possible in lifecycle.allowed_actions(new, actor)
+            possible: self.links.action_token(ticket, possible, staff.email, now)
+            for possible in lifecycle.allowed_actions(ticket, staff.as_actor())
         }
-        return ActionDone(new, staff, action, next_tokens)
+        return ActionDone(ticket, staff, action, next_tokens)
 
     def resend(self, token: str) -> str:
         """A fresh link for an expired one, mailed to the same recipient (never elsewhere).
@@ -206,3 +235,9 @@ class ActionService:
         self.uow.deliver([mail])
         log_event("action link resent", ticket=ticket.number, action=claim.action)
         return staff.email
+
+
+def _request_once(claim: ActionClaim, key: str) -> Once:
+    """The record of which request used a link (its key, hashed with the link's nonce)."""
+    digest = hashlib.sha256(f"{claim.nonce}\n{key}".encode()).hexdigest()
+    return Once("action_request", digest, claim.expires_at + NONCE_KEEP)

@@ -14,10 +14,11 @@ KEY_REFUSED = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 KEY_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
 
 
-def checked_key(key: str | None) -> str | None:
-    """The key, ``None`` when absent or empty, or a clear 400."""
+def checked_key(key: object) -> str | None:
+    """The key, ``None`` when absent or empty, or a clear 400 (a form's hidden field may
+    arrive as any JSON value)."""
     if key is None or key == "":
         return None
-    if len(key) > MAX_KEY_LENGTH or KEY_REFUSED.search(key):
+    if not isinstance(key, str) or len(key) > MAX_KEY_LENGTH or KEY_REFUSED.search(key):
         raise BadRequest(Msg("error.idempotency_key", {"max": MAX_KEY_LENGTH}))
     return key

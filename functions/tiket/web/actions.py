@@ -5,6 +5,7 @@ POST does it, from the page's form or as JSON. Tokens never reach a log line."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import replace
 
 from flask import Blueprint, g, render_template, request
@@ -68,6 +69,7 @@ def show(token: str):
         thread=thread,
         files=_files(view),
         thread_files=services().attachments.by_message(view.ticket),
+        form_key=secrets.token_urlsafe(16),
     )
 
 
@@ -78,14 +80,17 @@ def perform(token: str):
     reply = s.conversation.reply_link(token)
     if reply is not None:
         return conversation.reply_post(reply, token, form)
+    # One per request a client may repeat (the page's form carries one, a JSON client sends
+    # the header): a repeat of the request that used the link answers its change, not 409.
+    key = request.headers.get(conversation.IDEMPOTENCY_HEADER) or form.get(conversation.FORM_KEY)
     try:
-        view = s.actions.inspect(token)
-        done = s.actions.apply(view, form)
+        done = s.actions.perform(token, form, key)
     except Conflict as error:
         return _lead_on(token, error)
     except ValidationFailed as error:
         if wants_json():
             raise
+        view = s.actions.inspect(token)  # the page again, with what was wrong
         errors = {name: render(msg, lang()) for name, msg in error.fields.items()}
         thread = s.conversation.thread(view.ticket.number)
         return _page(
@@ -98,6 +103,7 @@ def perform(token: str):
             thread=thread,
             files=_files(view),
             thread_files=s.attachments.by_message(view.ticket),
+            form_key=form.get(conversation.FORM_KEY) or secrets.token_urlsafe(16),
         )
     g.ticket, g.action = done.ticket.number, done.action
     language = lang()

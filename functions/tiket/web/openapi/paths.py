@@ -130,7 +130,9 @@ def paths(settings: Settings) -> dict[str, dict]:
             ),
             "post": operation(
                 "performAction",
-                "Do what the email link says, once",
+                "Do what the email link says, once. The request that used the link, sent again "
+                "with its Idempotency-Key (an answer lost to a timeout), answers the change it "
+                "made (200); any other request for a used link is a 409",
                 {200: ok("Done", ref("ActionDone"), page=True)},
                 (400, 403, 404, 409, 410, 413, 422),
                 page=True,
