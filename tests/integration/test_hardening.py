@@ -122,6 +122,52 @@ def test_ses_transport_sorts_invalid_parameter_as_permanent():
         SesTransport(Refusing(), "TIKet <tiket@example.go.id>").send(mail)
 
 
+def _unanswered_marks(services, monkeypatch, times: int) -> list[float]:
+    """DynamoDB gives no answer to the first ``times`` "sent" marks; the pauses taken."""
+    from tiket.domain.errors import Unavailable
+
+    outbox, real, pauses = services.mailer.outbox, services.mailer.outbox.sent, []
+    left = [times]
+
+    def sent(*args, **kwargs):
+        if left[0]:
+            left[0] -= 1
+            raise Unavailable()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(outbox, "sent", sent)
+    monkeypatch.setattr(services.mailer, "pause", pauses.append)
+    return pauses
+
+
+def _filing_mails(transport) -> list[str]:
+    return sorted(k for k, _ in transport.kinds() if k in ("confirmation", "new_ticket"))
+
+
+def test_a_sent_mark_without_an_answer_is_tried_again_not_sent_twice(
+    services, clock, transport, monkeypatch
+):
+    from datetime import timedelta
+
+    pauses = _unanswered_marks(services, monkeypatch, times=3)
+    services.intake.file(dict(VALID_TICKET))
+    assert len(pauses) == 3  # the confirmation's mark landed on its fourth try
+    assert {r.status for r in _records(services)} == {"sent"}
+    _sweep_at(services, clock, clock.now() + timedelta(hours=1))
+    assert _filing_mails(transport) == ["confirmation", "new_ticket", "new_ticket"]
+
+
+def test_a_mark_that_never_lands_is_sent_again_rather_than_lost(
+    services, clock, transport, monkeypatch
+):
+    from datetime import timedelta
+
+    _unanswered_marks(services, monkeypatch, times=4)
+    services.intake.file(dict(VALID_TICKET))
+    _sweep_at(services, clock, clock.now() + timedelta(hours=1))
+    assert _filing_mails(transport) == ["confirmation", "confirmation", "new_ticket", "new_ticket"]
+
+
 # --- 9. sent emails keep no live link --------------------------------------------------------
 
 

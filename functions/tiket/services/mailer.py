@@ -10,6 +10,7 @@ A failed send never fails the ticket change: the email waits in the outbox.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -34,6 +35,10 @@ from tiket.services.unit_of_work import LEASE
 # ``tiket mail redrive``. A permanent rejection (the address or content) fails at once.
 MAX_BACKOFF = timedelta(hours=1)
 GIVE_UP_AFTER = timedelta(days=3)
+# SES took an email but DynamoDB did not answer its "sent" mark (after botocore's own
+# retries): the mark is tried again after these pauses (seconds), well within the lease,
+# because a mark that never lands means the sweep sends the email a second time.
+MARK_PAUSES = (1.0, 3.0, 8.0)
 
 
 @dataclass
@@ -56,6 +61,7 @@ class Mailer:
         # tracking page says so). Wired by the composition root: both are ticket changes.
         self.on_dispatch: Callable[[str, datetime], None] = lambda number, sent_at: None
         self.on_undeliverable: Callable[[OutgoingMail], None] = lambda mail: None
+        self.pause: Callable[[float], None] = time.sleep
 
     def send_fresh(self, mails: Iterable[OutgoingMail]) -> DeliveryReport:
         """Right after the commit that stored them, which set their first scheduled attempt
@@ -96,18 +102,33 @@ class Mailer:
             self._retry_or_fail(record, type(error).__name__, report, holder)
             return
         now = self.clock.now()
-        try:
-            self.outbox.sent(mail.id, now, holder)
-            # Every ICT staff member gets a new-request email; the first one sent dates it.
-            if mail.kind == "new_ticket" and mail.ticket and mail.ticket not in report.dispatched:
-                self.on_dispatch(mail.ticket, now)
-                report.dispatched.add(mail.ticket)
-        except Unavailable:
+        self.metrics.count("EmailsSent", kind=mail.kind)
+        report.sent += 1
+        if not self._mark_sent(mail, now, holder):
             # Sent but not marked: the lease runs out and the sweep sends once more, which
             # is the lesser harm than losing the email.
             log_event("email sent but not marked", logging.WARNING, ticket=mail.ticket)
-        self.metrics.count("EmailsSent", kind=mail.kind)
-        report.sent += 1
+            return
+        # Every ICT staff member gets a new-request email; the first one sent dates it.
+        if mail.kind == "new_ticket" and mail.ticket and mail.ticket not in report.dispatched:
+            try:
+                self.on_dispatch(mail.ticket, now)
+                report.dispatched.add(mail.ticket)
+            except Unavailable:
+                # The ticket's next new-request email (another staff member's) tries again;
+                # never recorded, the notify step shows no time (step 4 runs from the filing).
+                log_event("dispatch not recorded", logging.WARNING, ticket=mail.ticket)
+
+    def _mark_sent(self, mail: OutgoingMail, now: datetime, holder: str) -> bool:
+        for pause in (*MARK_PAUSES, None):
+            try:
+                self.outbox.sent(mail.id, now, holder)
+                return True
+            except Unavailable:
+                if pause is None:
+                    return False
+                self.pause(pause)
+        return False
 
     def _fail(
         self,
