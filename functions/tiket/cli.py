@@ -89,6 +89,8 @@ def rebuild_figures(stores, periods: list[str], *, check_only: bool = False) -> 
         differed |= done.changed
         verdict = ("differs" if check_only else "replaced") if done.changed else "unchanged"
         print(f"{done.month}\t{done.tickets} tickets\t{verdict}")
+        for key, more in done.difference.items():  # what an operator needs to trace it
+            print(f"  {'/'.join(key)}\t{more:+d} stored")
     return 1 if check_only and differed else 0
 
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from tiket.domain.aggregates import recount
+from tiket.domain.aggregates import Key, Tally, recount
 from tiket.domain.calendar import WorkingCalendar
 from tiket.domain.model import Ticket
 from tiket.services.ports import ReportFigures, TicketQueries, TicketStore
@@ -31,6 +31,8 @@ class MonthRebuilt:
     tickets: int
     changed: bool  # the stored counters differed from the recount (and were replaced)
     passes: int
+    # Stored minus recounted, counter by counter (the first pass's), for ``--check``.
+    difference: dict[Key, int] = field(default_factory=dict)
 
 
 class MonthKeptChanging(RuntimeError):
@@ -58,11 +60,12 @@ class FigureRebuild:
             revisions = _revisions(tickets)
             histories = ((ticket, self.store.history(ticket.number)) for ticket in tickets)
             fresh = recount(histories, self.calendar).get(key, Counter())
-            if self.figures.month(key) == fresh:
+            stored = self.figures.month(key)
+            if stored == fresh:
                 return MonthRebuilt(key, len(tickets), changed, attempt)
             changed = True
             if check_only:
-                return MonthRebuilt(key, len(tickets), changed, attempt)
+                return MonthRebuilt(key, len(tickets), changed, attempt, _difference(stored, fresh))
             self.figures.replace(key, fresh)
             again = {
                 ticket.number: ticket.revision for ticket in self.queries.of_month(year, month)
@@ -70,6 +73,11 @@ class FigureRebuild:
             if again == revisions:
                 return MonthRebuilt(key, len(tickets), changed, attempt)
         raise MonthKeptChanging(f"{key}: tickets kept changing over {PASSES} recounts")
+
+
+def _difference(stored: Tally, fresh: Tally) -> dict[Key, int]:
+    keys = sorted(stored.keys() | fresh.keys())
+    return {key: stored[key] - fresh[key] for key in keys if stored[key] != fresh[key]}
 
 
 def _revisions(tickets: Iterable[Ticket]) -> dict[str, int]:
