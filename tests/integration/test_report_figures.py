@@ -301,3 +301,25 @@ def test_a_fold_committing_while_a_query_reads_is_counted_once(dynamo, clock):
     ]
     figures._items = lambda month: iter(fresh + folded)
     assert figures.month("2026-11") == expected
+
+
+def test_a_late_change_landing_on_a_folded_item_counts(dynamo, clock):
+    """A change that took longer than the fold's grace to commit (a request held up by an
+    outage) adds to a fresh item the sweep already folded and deleted: the item is made
+    again under the same key, with as many writes as the folded one had. The total's note
+    of what it folded must not hide it."""
+    number = dynamo.intake.file(dict(VALID_TICKET)).number
+    figures = dynamo.stores.figures
+    (fresh,) = [item for item in figures._items("2026-11") if item["sk"]["S"] != "total"]
+    writes = int(fresh["_n"]["N"])
+    clock.advance(minutes=3)
+    assert dynamo.sweep.run().figures_folded == 1
+    diagnosis = {"diagnosis": "d", "decision": "handle", "estimate_minutes": 30}
+    late = [(Action.ACKNOWLEDGE, {}), (Action.DIAGNOSE, diagnosis)][:writes]
+    for action, fields in late:
+        ticket = dynamo.uow.load(number)
+        outcome = lifecycle.apply(ticket, action, TIK1, fields, START, dynamo.step_clock)
+        dynamo.uow.commit(ticket, replace(outcome, history=replace(outcome.history, at=START)))
+    assert counted(dynamo)["stored"] == counted(dynamo)["recount"]
+    status = "acknowledged" if writes == 1 else "in_progress"
+    assert figures.month("2026-11")["status", status] == 1

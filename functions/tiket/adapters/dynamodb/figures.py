@@ -10,14 +10,20 @@ A month's counters live under ``R#<yyyy-mm>`` as two kinds of item:
   on top-level Number attributes, inside its own transaction (``DynamoTickets.write``),
   without reading anything: two changes never have to see each other's figures. The item
   of the minute of the change (``history.at``), of the ticket's shard
-  (``crc32(number) % SHARDS``), also counts its writes (``_n``) and sits in the ``due``
-  index (``due_pk = FIGURES``, ``due_sk = <minute>#<month>#<shard>``).
+  (``crc32(number) % SHARDS``), also counts its writes (``_n``), carries the id its first
+  write gave it (``born``: ``if_not_exists``) and sits in the ``due`` index
+  (``due_pk = FIGURES``, ``due_sk = <minute>#<month>#<shard>``).
 
 Every minute the sweep folds fresh items older than ``GRACE`` into their month's total
 (``fold``): one transaction puts the new total (on the version it read) and deletes the
 folded items (each on the ``_n`` it read). A change landing on a fresh item meanwhile
 changes its ``_n``, so the transaction is cancelled and nothing is folded twice or lost; the
 next sweep tries again. A month's figures are always its total plus its fresh items.
+
+A change may commit long after its minute (a request held up by an outage) and land on a
+fresh item already folded and deleted: the item is made again under the same key, maybe
+with the same ``_n``; its new ``born`` tells it apart from the one the total folded, and the
+next fold takes it in.
 
 Contention. DynamoDB cancels a transaction that touches an item another transaction is
 writing at that moment (reason ``TransactionConflict``). Changes of one minute meet on the
@@ -73,7 +79,8 @@ CONFLICT_DELAYS = (0.02, 0.04, 0.08, 0.16, 0.32)
 FIGURES = "FIGURES"
 TOTAL = "total"
 COUNT = "_n"
-_NOT_COUNTERS = frozenset({"pk", "sk", "due_pk", "due_sk", COUNT})
+BORN = "born"
+_NOT_COUNTERS = frozenset({"pk", "sk", "due_pk", "due_sk", COUNT, BORN})
 _SAFE = " @.,_-+:()'&!~*"
 _FOLD_ITEMS = 99  # a transaction holds 100 items: the total and this many fresh ones
 _jitter = secrets.SystemRandom()
@@ -89,6 +96,7 @@ class FigureItem(Model):
     sk = UnicodeAttribute(range_key=True)
     due_pk = UnicodeAttribute(null=True)
     due_sk = UnicodeAttribute(null=True)
+    born = UnicodeAttribute(null=True)
 
 
 def name_of(key: Key) -> str:
@@ -117,6 +125,7 @@ def add_to_transaction(tx: TransactWrite, number: str, delta: MonthDelta, at: da
     actions: list[Action] = [
         FigureItem.due_pk.set(FIGURES),
         FigureItem.due_sk.set(f"{minute}#{delta.month}#{shard}"),
+        FigureItem.born.set(FigureItem.born | secrets.token_hex(8)),
         Path([COUNT]).add(1),
         *(Path([name_of(key)]).add(n) for key, n in delta.counts.items()),
     ]
@@ -151,8 +160,10 @@ def decode(data: bytes) -> Tally:
 
 
 def _stamp(item: Mapping[str, Any]) -> str:
-    """A fresh item as it was: its key and its write count."""
-    return f"{item['sk']['S']}@{item[COUNT]['N']}"
+    """A fresh item as it was: its key, its first write's id and its write count (items
+    written before ``born`` existed: key and count)."""
+    born = item.get(BORN, {}).get("S")
+    return f"{item['sk']['S']}@{item[COUNT]['N']}" + (f"@{born}" if born else "")
 
 
 def _counters(item: Mapping[str, Any]) -> Tally:
