@@ -130,3 +130,28 @@ def test_a_change_landing_during_a_rebuild_is_not_lost(services):
     assert (done.changed, done.passes) == (True, 2)
     assert stored_equals_recount(services)
     assert figures.month("2026-11")["status", "acknowledged"] == 1
+
+
+def test_a_change_landing_during_a_check_is_no_difference(services):
+    """The check reads the tickets, then their histories, then the counters: a change
+    committing in between (a live sweep recording a breach) is in the counters and the
+    history but not in the tickets read. That is not a difference: the month is read again."""
+    number = services.intake.file(dict(VALID_TICKET)).number
+    figures = services.stores.figures
+    read_counters = figures.month
+    landed = []
+
+    def counters_after_a_change(month):
+        if not landed:
+            ticket = services.uow.load(number)
+            services.clock.set(datetime(2026, 11, 30, 8, 2, tzinfo=WIB))
+            outcome = lifecycle.apply(
+                ticket, Action.ACKNOWLEDGE, TIK1, {}, services.clock.now(), services.step_clock
+            )
+            landed.append(services.uow.commit(ticket, outcome, actor=TIK1))
+        return read_counters(month)
+
+    figures.month = counters_after_a_change
+    checked = FigureRebuild(services.tickets, services.tickets, figures, services.calendar)
+    done = checked.month(2026, 11, check_only=True)
+    assert (done.changed, done.passes, done.difference) == (False, 2, {})

@@ -5,10 +5,14 @@ retroactive change of the working calendar, say, which moves durations already c
 A month is read through the ``month`` index with every ticket's history, recounted
 (``aggregates.recount``) and, when the stored counters differ, replaced in one transaction.
 
-Changes keep landing meanwhile. One that commits after the month was read but before the
-counters were replaced would be lost under the replacement; so the month's tickets are read
-again afterwards and, if any revision moved, the month is done over. A change committing
-after the replacement adds to the new counters, as every change does.
+Changes keep landing meanwhile. The tickets, their histories and the counters are read one
+after the other, not at one moment: a change committing between those reads makes them
+disagree although nothing is wrong, so before a month is called different its tickets are
+read again, and if any revision moved the month is read over (``--check`` included). One
+that commits after that read but before the counters were replaced would be lost under the
+replacement; so the month's tickets are read again afterwards too and, if any revision
+moved, the month is done over. A change committing after the replacement adds to the new
+counters, as every change does.
 """
 
 from __future__ import annotations
@@ -63,16 +67,18 @@ class FigureRebuild:
             stored = self.figures.month(key)
             if stored == fresh:
                 return MonthRebuilt(key, len(tickets), changed, attempt)
+            if self._revisions(year, month) != revisions:
+                continue  # a change landed while the month was read: not one moment, again
             changed = True
             if check_only:
                 return MonthRebuilt(key, len(tickets), changed, attempt, _difference(stored, fresh))
             self.figures.replace(key, fresh)
-            again = {
-                ticket.number: ticket.revision for ticket in self.queries.of_month(year, month)
-            }
-            if again == revisions:
+            if self._revisions(year, month) == revisions:
                 return MonthRebuilt(key, len(tickets), changed, attempt)
         raise MonthKeptChanging(f"{key}: tickets kept changing over {PASSES} recounts")
+
+    def _revisions(self, year: int, month: int) -> dict[str, int]:
+        return _revisions(self.queries.of_month(year, month))
 
 
 def _difference(stored: Tally, fresh: Tally) -> dict[Key, int]:
