@@ -44,6 +44,7 @@ from tiket.local_moto import install_fault_switch, patch_moto
 from tiket.log import log_event
 from tiket.services.bootstrap import Services, build_services
 from tiket.web.app import create_app
+from tiket.web.dev import SWEEPING
 
 REPO = Path(__file__).resolve().parents[2]
 SNAPSHOT_EVERY_S = 2.0
@@ -246,18 +247,25 @@ def run(port: int | None = None) -> None:
             next_dump = time.monotonic() + 9 * (time.monotonic() - started)
 
     def sweep() -> None:
-        services.sweep.run()
+        with SWEEPING:
+            services.sweep.run()
         dirty.set()
 
+    def send_mail() -> None:
+        with SWEEPING:
+            services.mailer.send_due()
+
     def inbox() -> None:
-        if take_inbox(services, var / "inbox"):
+        with SWEEPING:
+            taken = take_inbox(services, var / "inbox")
+        if taken:
             dirty.set()
 
     timers = [
         Background("snapshot", SNAPSHOT_EVERY_S, snapshot_if_dirty),
         Background("sweep", SWEEP_EVERY_S, sweep),
         # Sign-in links and other outbox-only mail, sooner than the sweep's minute.
-        Background("mail", MAIL_EVERY_S, services.mailer.send_due),
+        Background("mail", MAIL_EVERY_S, send_mail),
         Background("inbox", INBOX_EVERY_S, inbox),
     ]
     server = make_server("127.0.0.1", port, app, threaded=True)

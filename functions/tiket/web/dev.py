@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import re
+import threading
 from datetime import datetime
 from email import policy
 from email.parser import BytesParser
@@ -86,6 +87,13 @@ def mail_html(name: str):
     return response
 
 
+# One sweep or mail run at a time in the local stack: a sweep at a chosen time (``?at=``,
+# hours ahead) met by the timers' real-time runs would find their fresh emails and leases
+# expired by its clock and send them a second time. (In production every sweep reads one
+# clock.)
+SWEEPING = threading.Lock()
+
+
 @bp.post("/_dev/sweep")
 def sweep_at():
     s = services()
@@ -99,7 +107,8 @@ def sweep_at():
         if instant.tzinfo is None:
             instant = instant.replace(tzinfo=s.calendar.zone)
         clock = FixedClock(instant)
-    report = dataclasses.replace(s, clock=clock).sweep.run()
+    with SWEEPING:
+        report = dataclasses.replace(s, clock=clock).sweep.run()
     return json_response(report.as_json(), 200)
 
 
