@@ -329,7 +329,12 @@ def main() -> int:
             print(f"injected faults: {injected}")
             ok = audit(stack, filed, clicks, raced)
         finally:
-            stack.stop(timeout=300)
+            try:
+                stack.stop(timeout=300)
+            except subprocess.TimeoutExpired:
+                # Saving the snapshot of ~13,000 items outlasts the wait (the stack's data
+                # is a temporary directory's): the audit above is what counts.
+                print("\nthe stack did not stop within 300 s (saving its snapshot); killed")
     print("\naudit passed" if ok else "\naudit FAILED")
     return 0 if ok else 1
 
