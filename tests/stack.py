@@ -31,7 +31,9 @@ class LocalStack:
         self.process: subprocess.Popen | None = None
         self.log = var_dir / "stack.log"
 
-    def start(self, timeout: float = 60) -> LocalStack:
+    def start(self, timeout: float = 60, interrupt_ignored: bool = False) -> LocalStack:
+        """``interrupt_ignored``: start it as a background job or ``nohup`` would, with SIGINT
+        ignored, which the stack must undo for Ctrl-C to stop it."""
         env = {
             key: value
             for key, value in os.environ.items()
@@ -49,6 +51,9 @@ class LocalStack:
             env=env,
             stdout=self.log.open("ab"),
             stderr=subprocess.STDOUT,
+            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+            if interrupt_ignored
+            else None,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -290,6 +290,9 @@ Ctrl-C stops everything.
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    # Started from a background job or nohup, a process begins with SIGINT ignored and Python
+    # then leaves it so: Ctrl-C (or a test's SIGINT) would not stop the stack.
+    signal.signal(signal.SIGINT, stop)
     for timer in timers:
         timer.start()
     try:

@@ -14,7 +14,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.test_requester_and_links import fill_request
-from tests.browser.test_staff import address, sign_in
+from tests.browser.test_staff import address, shown_width, sign_in
 from tests.unit.test_file_inspection import GPS_IFD, phone_exif
 
 TIK = "tik1@example.go.id"
@@ -87,7 +87,7 @@ def test_photograph_attach_send_then_the_ict_manager_opens_it_without_gps(stack,
     page.goto(mail["links"][0])
     thumb = page.locator(".files img.file-thumb")
     expect(thumb).to_be_visible()
-    assert thumb.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert shown_width(thumb) > 0
     with page.expect_popup() as opened:
         page.click(".files a")
     full = opened.value
@@ -105,5 +105,5 @@ def test_photograph_attach_send_then_the_ict_manager_opens_it_without_gps(stack,
     expect(page.locator("#files-card")).to_be_visible()
     staff_thumb = page.locator("#t-files img.file-thumb")
     expect(staff_thumb).to_be_visible()
-    assert staff_thumb.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert shown_width(staff_thumb) > 0
     expect(page.locator("#t-files .file-name")).to_have_text("IMG_0001.jpg")

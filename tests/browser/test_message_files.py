@@ -14,7 +14,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.test_files import camera_photo, no_csp_violations  # noqa: F401
-from tests.browser.test_staff import address, sign_in
+from tests.browser.test_staff import address, shown_width, sign_in
 from tests.integration.test_files_api import PDF
 from tests.support import VALID_TICKET
 from tests.unit.test_file_inspection import GPS_IFD
@@ -64,7 +64,7 @@ def test_a_photo_sent_with_a_message_reaches_the_staff_thread_without_gps(stack,
     page.goto(f"{stack.url}/staff/ticket.html#{number}")
     thumb = page.locator("#thread .msg-files img.file-thumb")
     expect(thumb).to_be_visible()
-    assert thumb.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert shown_width(thumb) > 0
     with page.expect_popup() as opened:
         page.click("#thread .msg-files a")
     full = opened.value

@@ -87,6 +87,17 @@ def sign_in(stack, page, email: str) -> None:
     expect(page.locator("#staff-nav")).to_be_visible()
 
 
+def shown_width(image) -> int:
+    """The natural width of an <img> once the browser has it: 0 if it failed to load. Scrolls
+    to it first, as a reader would (thumbnails load lazily: one below the fold is not fetched
+    yet), and waits for a picture still on its way, which `complete` alone would not."""
+    image.scroll_into_view_if_needed()
+    return image.evaluate(
+        "img => img.complete && img.naturalWidth ? img.naturalWidth"
+        " : img.decode().then(() => img.naturalWidth, () => 0)"
+    )
+
+
 def first_link(stack, number: str, email: str) -> str:
     mail = next(m for m in stack.mails() if m["ticket"] == number and address(m) == email)
     return mail["links"][0]
@@ -262,11 +273,7 @@ def test_reports_page_for_this_month(stack, page, tickets):
     chart = page.locator("#chart-compliance")
     expect(chart).to_have_attribute("src", re.compile(r"/api/reports/charts/compliance\.svg\?"))
     expect(chart).to_have_attribute("alt", re.compile(r"Tindak lanjut oleh Pengelola TIK"))
-    width = chart.evaluate(
-        "img => img.complete && img.naturalWidth ? img.naturalWidth"
-        " : img.decode().then(() => img.naturalWidth)"
-    )
-    assert width > 0
+    assert shown_width(chart) > 0
     response = page.request.get(stack.url + chart.get_attribute("src"))
     assert response.status == 200
     assert response.headers["content-type"].startswith("image/svg+xml")

@@ -58,7 +58,8 @@ def test_local_stack_starts_files_and_survives_a_restart(tmp_path):
         assert stack.stop() == 0
     assert (tmp_path / "var" / "dynamodb.json").exists()
 
-    again = LocalStack(tmp_path / "var").start()
+    # Started as from a background job (SIGINT ignored): Ctrl-C still stops it and saves.
+    again = LocalStack(tmp_path / "var").start(interrupt_ignored=True)
     try:
         view = again.get(f"/api/track/{track}")
         assert view["number"] == body["number"] and view["status"] == "new"

@@ -93,7 +93,7 @@ class ConversationService:
 
     # --- the requester --------------------------------------------------------------------
 
-    def from_requester(self, token: str, body: Any, key: str | None) -> Posted:
+    def from_requester(self, token: str, body: Any, key: object) -> Posted:
         """``POST /api/track/<token>/messages``."""
         ticket = ticket_by_token(self.tickets, token)
         form = parse(MessageForm, body)
@@ -126,13 +126,13 @@ class ConversationService:
         ensure_open(ticket)
         return ReplyLink(claim, ticket, staff)
 
-    def from_reply_link(self, link: ReplyLink, body: Any, key: str | None) -> Posted:
+    def from_reply_link(self, link: ReplyLink, body: Any, key: object) -> Posted:
         form = parse(MessageForm, body)
         key = checked_key(key)
         staff = link.staff.as_actor()
         return self.post(link.ticket, staff, form.text, Channel.LINK, key, form.attachments)
 
-    def from_staff_page(self, number: str, staff: Staff, body: Any, key: str | None) -> Posted:
+    def from_staff_page(self, number: str, staff: Staff, body: Any, key: object) -> Posted:
         """``POST /api/staff/tickets/<number>/messages`` by a signed-in staff member."""
         ticket = self.tickets.get(number) if len(number) <= 32 else None
         if ticket is None:

@@ -93,7 +93,7 @@ class IntakeService:
         self.files = files
         self.asset_filing = asset_filing
 
-    def file(self, body: Any, idempotency_key: str | None = None) -> Filed:
+    def file(self, body: Any, idempotency_key: object = None) -> Filed:
         if isinstance(body, dict) and body.get("website"):
             return self._decoy()
         form = parse(TicketForm, body, categories=self.categories)

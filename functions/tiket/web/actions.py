@@ -17,7 +17,7 @@ from tiket.services.attachments import AttachmentView
 from tiket.services.minimise import minimised, shown_ticket
 from tiket.web import conversation
 from tiket.web.errors import json_response
-from tiket.web.http import json_body, lang, services, wants_json
+from tiket.web.http import FORM_KEY, idempotency_key, json_body, lang, services, wants_json
 from tiket.web.schemas import ActionDone, Resent
 from tiket.web.schemas import ActionView as ActionViewJson
 
@@ -82,7 +82,7 @@ def perform(token: str):
         return conversation.reply_post(reply, token, form)
     # One per request a client may repeat (the page's form carries one, a JSON client sends
     # the header): a repeat of the request that used the link answers its change, not 409.
-    key = request.headers.get(conversation.IDEMPOTENCY_HEADER) or form.get(conversation.FORM_KEY)
+    key = idempotency_key(form)
     try:
         done = s.actions.perform(token, form, key)
     except Conflict as error:
@@ -103,7 +103,7 @@ def perform(token: str):
             thread=thread,
             files=_files(view),
             thread_files=s.attachments.by_message(view.ticket),
-            form_key=form.get(conversation.FORM_KEY) or secrets.token_urlsafe(16),
+            form_key=form.get(FORM_KEY) or secrets.token_urlsafe(16),
         )
     g.ticket, g.action = done.ticket.number, done.action
     language = lang()

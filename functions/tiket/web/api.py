@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, request
+from flask import Blueprint, g
 from werkzeug.routing import BaseConverter
 
 from tiket.domain.standards import TimeStandards
@@ -10,7 +10,7 @@ from tiket.domain.vocabulary import STEP_ORDER, Status, Step
 from tiket.messages import CATEGORIES, SKM_QUESTIONS, SKM_UNSUR, STATUS, STEPS, label
 from tiket.services.forms import LIMITS
 from tiket.web.errors import json_response
-from tiket.web.http import client, json_body, lang, services
+from tiket.web.http import client, idempotency_key, json_body, lang, services
 from tiket.web.schemas import Options, StandardView, SurveyDone
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -84,7 +84,7 @@ def file_ticket():
     s = services()
     body = json_body()
     s.rate_limiter.check("tickets", client())
-    filed = s.intake.file(body, request.headers.get("Idempotency-Key"))
+    filed = s.intake.file(body, idempotency_key())
     g.ticket = filed.number
     return json_response(filed.as_json(), 201 if filed.created else 200)
 

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, g, render_template
 
 from tiket.domain.errors import ValidationFailed
 from tiket.domain.model import Message as MessageModel
@@ -19,15 +19,20 @@ from tiket.messages import ACTIONS, STATUS, label, render, t
 from tiket.services.conversation import Posted, ReplyLink
 from tiket.services.views import MessageView, StaffTicket, messages_json, staff_ticket
 from tiket.web.errors import json_response
-from tiket.web.http import client, json_body, lang, services, wants_json
+from tiket.web.http import (
+    FORM_KEY,
+    client,
+    idempotency_key,
+    json_body,
+    lang,
+    services,
+    wants_json,
+)
 from tiket.web.schemas import ActionDone, ActionView, Message, Reopened
 from tiket.web.security import same_origin
 from tiket.web.staff import signed_in
 
 bp = Blueprint("conversation", __name__, url_prefix="/api")
-
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-FORM_KEY = "idempotency_key"  # the reply page's form carries its key as a hidden field
 
 
 def _message_json(posted: Posted, staff: bool) -> MessageView:
@@ -52,9 +57,7 @@ def _answer(posted: Posted, staff: bool):
 
 @bp.post("/track/<token>/messages")
 def requester_message(token: str):
-    posted = services().conversation.from_requester(
-        token, json_body(), request.headers.get(IDEMPOTENCY_HEADER)
-    )
+    posted = services().conversation.from_requester(token, json_body(), idempotency_key())
     return _answer(posted, staff=False)
 
 
@@ -82,9 +85,7 @@ def lookup():
 @signed_in(*STAFF_ROLES)
 def staff_message(number: str):
     s = services()
-    posted = s.conversation.from_staff_page(
-        number, g.staff, json_body(), request.headers.get(IDEMPOTENCY_HEADER)
-    )
+    posted = s.conversation.from_staff_page(number, g.staff, json_body(), idempotency_key())
     return _answer(posted, staff=True)
 
 
@@ -121,7 +122,7 @@ def reply_post(link: ReplyLink, token: str, form: dict[str, Any]):
     """POST: the message; a repeat with the same key (header, or the page's hidden field)
     makes no second one. Answers 200 either way: a link's answer is its page."""
     s = services()
-    key = request.headers.get(IDEMPOTENCY_HEADER) or form.get(FORM_KEY) or None
+    key = idempotency_key(form)
     try:
         posted = s.conversation.from_reply_link(link, form, key)
     except ValidationFailed as error:

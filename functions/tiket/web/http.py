@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from tiket.services.bootstrap import Services
 
 
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+FORM_KEY = "idempotency_key"  # a page's form carries its key as a hidden field
+
+
 class UnsupportedMediaType(TiketError):
     """A body that is not application/json where JSON is expected."""
 
@@ -45,6 +49,15 @@ def wants_json() -> bool:
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes["application/json"] > 0
+
+
+def idempotency_key(form: dict[str, Any] | None = None) -> object:
+    """The key of a request a client may repeat: the header a JSON client sends, else the
+    hidden field of the page's form. Raw: the service checks it (any JSON value may come)."""
+    header = request.headers.get(IDEMPOTENCY_HEADER)
+    if header or form is None:
+        return header
+    return form.get(FORM_KEY)
 
 
 def json_body() -> Any:
