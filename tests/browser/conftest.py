@@ -4,6 +4,7 @@ These tests run in CI (``.ci/run`` installs Chromium); they fail, never skip, wi
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -31,7 +32,12 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
-    stack = LocalStack(tmp_path_factory.mktemp("stack") / "var").start()
+    # One stack for every browser test: the same staff members sign in more often than the
+    # per-recipient limit of sign-in emails allows in an hour (five), which would silently
+    # send no link (the limit has its own tests in tests/integration/test_hardening.py).
+    limits = {"login_to": [1000, 3600], "me_login_to": [1000, 3600]}
+    env = {"TIKET_RATE_LIMITS": json.dumps(limits)}
+    stack = LocalStack(tmp_path_factory.mktemp("stack") / "var", env).start()
     yield stack
     stack.stop()
 
