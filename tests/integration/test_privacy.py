@@ -137,7 +137,10 @@ def test_the_requester_page_and_erasure_walkthrough(app, services, transport):
         ("tik1@example.go.id", "staff_ticket")
     }
     csv = admin.get("/api/staff/access-log.csv?staff=tik1@example.go.id")
-    assert csv.status_code == 200 and first["number"] in csv.get_data(as_text=True)
+    assert csv.status_code == 200 and csv.content_type == "text/csv; charset=utf-8"
+    header, *rows = csv.get_data(as_text=True).split("\r\n")
+    assert header == "\ufeffwaktu;petugas;peran;tiket;tampilan"  # for Excel, as the exports
+    assert any(f";{first['number']};" in row for row in rows)
 
 
 def test_refusal_tells_the_requester_why_and_frees_a_new_request(app, services, transport):

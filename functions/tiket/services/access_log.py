@@ -4,8 +4,6 @@ ticket, by staff member or by day (never a Scan)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from datetime import datetime, time, timedelta
 
@@ -17,6 +15,7 @@ from tiket.domain.model import Staff
 from tiket.domain.privacy import RetentionPolicy, add_months
 from tiket.domain.text import Msg
 from tiket.messages import t
+from tiket.services import exports
 from tiket.services.ports import Clock
 from tiket.services.privacy_ports import MAX_LOG_DAYS, AccessEntry, PrivacyStore
 from tiket.services.views import iso
@@ -97,15 +96,14 @@ class AccessLog:
         ]
         return {"entries": rows, "count": len(rows)}
 
-    def csv(self, view: AccessLogView, lang: str) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow(t("access.csv.header", lang).split(";"))
-        for row in view["entries"]:
-            writer.writerow(
-                [row["at"], row["staff"], row["role"], row["ticket"], row["view_label"]]
-            )
-        return "\ufeff" + out.getvalue()  # the BOM: Excel reads UTF-8
+    def csv(self, view: AccessLogView, lang: str) -> bytes:
+        """The entries as the ticket exports write CSV (for Excel, formula-safe)."""
+        header = t("access.csv.header", lang).split(";")
+        rows = [
+            [row["at"], row["staff"], row["role"], row["ticket"], row["view_label"]]
+            for row in view["entries"]
+        ]
+        return exports.csv_bytes([header, *rows])
 
     def _period(self, start: str | None, end: str | None, whole: bool) -> tuple[datetime, datetime]:
         """Days in the unit's time zone; by default the last 7 days. Without a ticket or a

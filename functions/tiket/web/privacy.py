@@ -11,6 +11,7 @@ from tiket.domain.privacy import ErasureStatus
 from tiket.domain.text import Msg
 from tiket.domain.vocabulary import Role
 from tiket.messages import format_datetime, t
+from tiket.services.exports import CSV_MIMETYPE
 from tiket.services.forms import LoginForm, SigninForm, parse
 from tiket.services.privacy_forms import ErasureDecisionForm, ErasureForm
 from tiket.services.privacy_ports import ErasureRequest
@@ -217,8 +218,7 @@ def access_log():
 @bp.get("/api/staff/access-log.csv")
 @signed_in(Role.ADMIN)
 def access_log_csv():
-    text = services().access.csv(_log(), lang())
-    response = make_response(text.encode("utf-8"), 200)
-    response.mimetype = "text/csv"
+    response = make_response(services().access.csv(_log(), lang()), 200)
+    response.content_type = CSV_MIMETYPE
     response.headers["Content-Disposition"] = 'attachment; filename="akses-data-pribadi.csv"'
     return response
