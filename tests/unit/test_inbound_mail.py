@@ -90,9 +90,9 @@ def test_fixture_reply_address_names_the_ticket_and_binds_the_sender(name):
 
 def test_headers_are_read_into_plain_values():
     mail = parse_inbound(read("gmail_id.eml"))
-    assert mail.sender == "ana.putri.kemen@gmail.com"
+    assert mail.sender == "ana.putri.kemen@example.com"
     assert mail.sender_name == "Ana Putri"
-    assert mail.return_path == "ana.putri.kemen@gmail.com"
+    assert mail.return_path == "ana.putri.kemen@example.com"
     assert mail.sender_header is None
     assert mail.subject == "Re: [TIK-2026-000123] Pertanyaan tentang permohonan Anda"
     assert mail.message_id == "<CAJx9p=5QmGz0rXq1n+Yk2vV8o9uZ4Wc@mail.gmail.com>"
