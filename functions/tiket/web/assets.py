@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import BinaryIO, cast
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, g, request
 
 from tiket.domain.errors import BadRequest, Forbidden
 from tiket.domain.text import Msg
@@ -29,7 +29,7 @@ from tiket.services.asset_views import (
 )
 from tiket.services.reports import parse_period
 from tiket.web.errors import json_response
-from tiket.web.http import UnsupportedMediaType, client, lang, services
+from tiket.web.http import UnsupportedMediaType, attachment, client, lang, services
 from tiket.web.security import accepts_body, origin_of
 from tiket.web.staff import REPORT_ROLES, signed_in
 
@@ -123,9 +123,7 @@ def labels():
     sheet = services().assets.labels(
         args.get("location", ""), args.get("layout"), args.get("skip", "0")
     )
-    response = current_app.response_class(sheet.body, status=200, content_type="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{sheet.filename}"'
-    return response
+    return attachment(sheet.body, "application/pdf", sheet.filename)
 
 
 @bp.get("/staff/tickets/<number>/device")

@@ -13,6 +13,8 @@ from tiket.messages import LANGUAGES, pick_language
 from tiket.web.security import client_address
 
 if TYPE_CHECKING:
+    from flask import Response
+
     from tiket.services.bootstrap import Services
 
 
@@ -58,6 +60,13 @@ def idempotency_key(form: dict[str, Any] | None = None) -> object:
     if header or form is None:
         return header
     return form.get(FORM_KEY)
+
+
+def attachment(body: bytes, content_type: str, filename: str) -> Response:
+    """A file the browser saves as ``filename`` (a download), not one it shows."""
+    response = current_app.response_class(body, status=200, content_type=content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def json_body() -> Any:

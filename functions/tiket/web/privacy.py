@@ -16,7 +16,7 @@ from tiket.services.forms import LoginForm, SigninForm, parse
 from tiket.services.privacy_forms import ErasureDecisionForm, ErasureForm
 from tiket.services.privacy_ports import ErasureRequest
 from tiket.web.errors import json_response
-from tiket.web.http import client, json_body, lang, services, wants_json
+from tiket.web.http import attachment, client, json_body, lang, services, wants_json
 from tiket.web.privacy_schemas import (
     ErasureAsked,
     ErasureDecided,
@@ -218,7 +218,4 @@ def access_log():
 @bp.get("/api/staff/access-log.csv")
 @signed_in(Role.ADMIN)
 def access_log_csv():
-    response = make_response(services().access.csv(_log(), lang()), 200)
-    response.content_type = CSV_MIMETYPE
-    response.headers["Content-Disposition"] = 'attachment; filename="akses-data-pribadi.csv"'
-    return response
+    return attachment(services().access.csv(_log(), lang()), CSV_MIMETYPE, "akses-data-pribadi.csv")

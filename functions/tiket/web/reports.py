@@ -11,7 +11,7 @@ from tiket.domain.text import Msg
 from tiket.services.access_log import EXPORT_ENTRY
 from tiket.services.reports import Period
 from tiket.web.errors import json_response
-from tiket.web.http import json_body, lang, services
+from tiket.web.http import attachment, json_body, lang, services
 from tiket.web.staff import REPORT_ROLES, signed_in
 
 bp = Blueprint("reports", __name__, url_prefix="/api/reports")
@@ -38,9 +38,7 @@ def download(name: str, fmt: str):
     file = services().reports.download(name, fmt, period, lang())
     if name == "tickets":  # a list of requesters' names: one access-log entry per export
         services().access.record(g.staff, [f"{EXPORT_ENTRY} {period.key}"], "export")
-    response = _file_response(file.body, file.mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-    return response
+    return attachment(file.body, file.mimetype, file.filename)
 
 
 @bp.get("/charts/<name>.svg")
@@ -51,7 +49,7 @@ def chart(name: str):
         raise ValidationFailed({"size": Msg("field.choice", {"choices": "narrow"})})
     narrow = size == "narrow"
     file = services().reports.chart(name, _period(), lang(), narrow)
-    response = _file_response(file.body, file.mimetype)
+    response = current_app.response_class(file.body, status=200, content_type=file.mimetype)
     response.headers["Content-Security-Policy"] = SVG_CSP
     return response
 
@@ -70,7 +68,3 @@ def export_status(job_id: str):
     response = json_response(services().exports.status(g.staff, job_id, lang()), 200)
     response.headers["Cache-Control"] = "no-store"  # a signed link inside
     return response
-
-
-def _file_response(body: bytes, content_type: str):
-    return current_app.response_class(body, status=200, content_type=content_type)
